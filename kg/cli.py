@@ -1,0 +1,217 @@
+"""The ``kg`` command line: a thin layer over the library functions.
+
+Every command has ``--help``. Errors exit with status 2 and one message that
+says what was expected, what was found and what to do.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import KGError
+
+app = typer.Typer(help="Build knowledge graphs from tech and business news (Chinese and English).",
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  pretty_exceptions_enable=False)
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class GraphFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    jsonld = "json-ld"
+    nt = "nt"
+    nquads = "nquads"
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _guard(fn):
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KGError as e:
+            _fail(str(e))
+    return wrapper
+
+
+def _extractions(paths: list[Path], *, rules_only: bool, keep_going: bool, progress: bool):
+    from .extract import Pipelines, extract_document
+    from .ingest import _expand, read_document
+    from .link import Linker
+
+    files = list(_expand(paths))
+    pipelines = Pipelines(ner=None if rules_only else "default")
+    linker = Linker()
+    bar = None
+    if progress and len(files) > 1 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="doc", file=sys.stderr)
+    for f in files:
+        try:
+            yield linker.link(extract_document(read_document(f), pipelines))
+        except KGError as e:
+            if not keep_going:
+                raise
+            typer.echo(f"skipped: {e}", err=True)
+        finally:
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+
+
+@app.command()
+@_guard
+def build(paths: List[Path] = typer.Argument(..., help="Files (.txt .md .html) or folders of them."),
+          out: Path = typer.Option(Path("out"), "-o", "--out", help="Output folder."),
+          format: List[GraphFormat] = typer.Option([], "--format", "-f",
+                                                   help="Extra formats besides graph.ttl (repeat): trig, json-ld, nt, nquads."),
+          html: bool = typer.Option(False, "--html", help="Also write graph.html."),
+          rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model."),
+          keep_going: bool = typer.Option(False, "--keep-going", help="Skip unreadable files instead of stopping.")):
+    """Build the graph of the documents: DIR/graph.ttl (union of all documents), plus other formats on request.
+
+    Nothing is written until every document has been read, so a bad input never
+    replaces a graph built before.
+    """
+    from .assemble import to_dataset
+    from .store import Format, save_graph
+
+    ds = to_dataset(_extractions(paths, rules_only=rules_only, keep_going=keep_going, progress=True))
+    written = [save_graph(ds, out / "graph.ttl", Format.TURTLE)]
+    for f in format:
+        fmt = Format(f.value)
+        if fmt is not Format.TURTLE:
+            written.append(save_graph(ds, out / f"graph{fmt.suffix}", fmt))
+    if html:
+        from .assemble import union_graph
+        from .render import render_html
+
+        written.append(render_html(union_graph(ds), out / "graph.html"))
+    n_docs = len(list(ds.graphs())) - 1
+    typer.echo(f"built {n_docs} document(s), {len(ds)} quads: " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+@_guard
+def extract(paths: List[Path] = typer.Argument(..., help="Files or folders to read."),
+            format: str = typer.Option("jsonl", "--format", help="Only 'jsonl': one mention, relation or fact a line."),
+            output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: standard output)."),
+            rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model."),
+            keep_going: bool = typer.Option(False, "--keep-going", help="Skip unreadable files instead of stopping.")):
+    """Extract mentions, relations and facts as JSON lines (the format ../shared/eval/score.py reads)."""
+    from .extract import write_jsonl
+
+    if format != "jsonl":
+        _fail(f"expected --format jsonl, found {format!r}")
+    exs = _extractions(paths, rules_only=rules_only, keep_going=keep_going, progress=output is not None)
+    if output is None:
+        write_jsonl(exs, sys.stdout)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        n = write_jsonl(exs, fh)
+    tmp.replace(output)
+    typer.echo(f"wrote {n} records to {output}", err=True)
+
+
+@app.command()
+@_guard
+def query(graph: Path = typer.Argument(..., help="A graph file written by 'kg build' (.ttl, .trig, .nt, .jsonld)."),
+          sparql: Optional[str] = typer.Argument(None, help="The SPARQL query text."),
+          file: Optional[Path] = typer.Option(None, "-f", "--file", help="Read the query from a .rq file."),
+          preset: Optional[str] = typer.Option(None, "--preset", help="A preset query from ontology/queries (see --list)."),
+          list_presets: bool = typer.Option(False, "--list", help="List the preset queries and exit."),
+          output: OutFormat = typer.Option(OutFormat.table, "--output", "-O", help="table, csv or json.")):
+    """Run a SPARQL SELECT or ASK query on a graph and print the answer."""
+    from .query import format_result, preset_query, presets, run_query
+    from .store import load_graph
+
+    if list_presets:
+        for name, path in presets().items():
+            first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+            typer.echo(f"{name:14} {first}")
+        return
+    given = [x for x in (sparql, file, preset) if x]
+    if len(given) != 1:
+        _fail(f"expected exactly one of a query text, -f FILE or --preset NAME, found {len(given)}; "
+              "see 'kg query --help'")
+    text = sparql or (file.read_text(encoding="utf-8") if file else preset_query(preset))
+    res = run_query(load_graph(graph), text)
+    typer.echo(format_result(res, output.value))
+
+
+@app.command()
+@_guard
+def render(graph: Path = typer.Argument(..., help="A graph file written by 'kg build'."),
+           out: Path = typer.Option(Path("graph.html"), "-o", "--out", help="The HTML file to write."),
+           title: str = typer.Option("kg knowledge graph", help="Page title.")):
+    """Write an interactive HTML view of the graph (one file; works offline)."""
+    from .assemble import union_graph
+    from .render import render_html
+    from .store import load_graph
+
+    path = render_html(union_graph(load_graph(graph)), out, title=title)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+@_guard
+def validate(graph: Path = typer.Argument(..., help="A graph file written by 'kg build'.")):
+    """Check the graph against the SHACL shapes of the ontology; exit 1 on violations."""
+    from .assemble import union_graph
+    from .store import load_graph
+    from .validate import validate_graph
+
+    report = validate_graph(union_graph(load_graph(graph)))
+    for v in report.violations:
+        typer.echo(f"violation: {v['focus']} {v['path']}: {v['message']}")
+    typer.echo("conforms" if report.conforms else f"{len(report.violations)} violation(s)")
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_guard
+def stats(graph: Path = typer.Argument(..., help="A graph file written by 'kg build'."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+          top: int = typer.Option(10, help="How many central entities to list.")):
+    """Counts of entities, relations and facts, and the most central entities (PageRank)."""
+    from .analytics import graph_stats, top_entities
+    from .assemble import union_graph
+    from .store import load_graph
+
+    g = union_graph(load_graph(graph))
+    data = graph_stats(g) | {"top_entities": top_entities(g, top)}
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for key in ("documents", "triples", "entities", "relations"):
+        typer.echo(f"{key:12} {data[key]}")
+    for key in ("entities_by_class", "relations_by_property", "observations_by_metric"):
+        typer.echo(f"{key}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
+    typer.echo("most central:")
+    for row in data["top_entities"]:
+        typer.echo(f"  {row['pagerank']:.4f}  {row['entity']} ({row['class']}, degree {row['degree']})")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,155 @@
+"""Give every mention one entity IRI, within and across documents.
+
+Rules, in order (each merge is written to ``Extraction.merges``):
+
+1. a catalogue match links to its catalogue entry;
+2. a name that differs from a catalogue form only by script, width, case or a
+   legal-form suffix (``控股集團``, ``Inc.``) links to that entry;
+3. a name the document also uses in a longer form of the same type
+   (``寒武紀`` beside ``寒武紀科技``) links to the longer form;
+4. anything else gets an IRI made from its class and its Simplified, case-folded name,
+   so the same name in another document (in either script) gets the same IRI.
+
+English labels come from the catalogue, from the name itself when it is written
+in Latin letters, or for a person's Chinese name from its pinyin (``吳泳銘`` →
+``Wu Yongming``).
+
+>>> from kg.records import Document, Extraction, Mention
+>>> ex = Extraction(Document(id="d", text="吳泳銘"), mentions=[Mention("吳泳銘", 0, 3, "PERSON")])
+>>> ent = Linker().link(ex).entities[(0, 3)]
+>>> ent.cls, dict(ent.labels)["en"]
+('Person', 'Wu Yongming')
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from .normalise import same_length_convert
+from .ontology import ENTITY_NS, label_maps, load_ontology, to_simplified
+from .records import Entity, Extraction, Mention
+
+__all__ = ["Linker", "entity_key", "pinyin_name"]
+
+_PUNCT = re.compile(r"[\s\u3000·•・.,，。、:：;；'\"“”‘’()（）\[\]【】《》<>\-]+")
+
+
+def entity_key(name: str) -> str:
+    """Script-, width- and case-independent key of a name.
+
+    >>> entity_key("阿里雲 ") == entity_key("阿里云")
+    True
+    """
+    s = unicodedata.normalize("NFKC", name)
+    return _PUNCT.sub("", to_simplified(s).casefold())
+
+
+def pinyin_name(name: str, surnames: set[str]) -> str:
+    """A Chinese personal name in pinyin, surname first (``吳泳銘`` → ``Wu Yongming``)."""
+    from pypinyin import Style, lazy_pinyin
+
+    simple = to_simplified(name)
+    cut = 2 if simple[:2] in surnames and len(simple) > 2 else 1
+    sur = "".join(lazy_pinyin(simple[:cut], style=Style.NORMAL))
+    given = "".join(lazy_pinyin(simple[cut:], style=Style.NORMAL))
+    return f"{sur.capitalize()} {given.capitalize()}".strip()
+
+
+class Linker:
+    """Links the mentions of successive documents; keeps what it learnt across them."""
+
+    def __init__(self, *, ontology: str | None = None) -> None:
+        self.onto = load_ontology(ontology)
+        self.label_to_class, _ = label_maps(self.onto)
+        self.suffixes = sorted((entity_key(s) for s in self.onto.lexicon.get("org_suffix", ())), key=len, reverse=True)
+        self.surnames = set(self.onto.lexicon.get("surname", ()))
+        self.by_form: dict[tuple[str, str], str] = {}  # (top class, key) -> catalogue id
+        from .nlp.components.catalogue import catalogue_forms
+
+        self._forms = {}
+        for entry in self.onto.catalogue.values():
+            forms = catalogue_forms(entry)
+            self._forms[entry.id] = forms
+            top = self.onto.top_class(entry.cls)
+            for f in forms:
+                self.by_form.setdefault((top, entity_key(f)), entry.id)
+
+    def _catalogue_entity(self, kb: str, surface: set[str]) -> Entity:
+        e = self.onto.catalogue[kb]
+        hant = e.zh_hant or (same_length_convert(e.zh_hans, "s2t") if e.zh_hans else "")
+        labels = [("en", e.en)] if e.en else []
+        labels += [("zh-Hant", hant)] if hant else []
+        labels += [("zh-Hans", e.zh_hans)] if e.zh_hans else []
+        aliases = set(self._forms[kb]) | set(e.aliases) | surface | {e.en, hant, e.zh_hans}
+        return Entity(iri=ENTITY_NS + kb, label=hant or e.en, cls=e.cls, labels=tuple(labels),
+                      aliases=tuple(sorted(a for a in aliases if a)))
+
+    def _new_entity(self, top: str, key: str, texts: set[str]) -> Entity:
+        first = sorted(texts, key=lambda t: (-len(t), t))[0]
+        hans = to_simplified(first)
+        hant = same_length_convert(hans, "s2t")
+        if re.fullmatch(r"[\x00-\x7f]+", first):
+            en = first
+        elif top == "Person":
+            en = pinyin_name(first, self.surnames)
+        else:
+            en = ""
+        labels = ([("en", en)] if en else []) + [("zh-Hant", hant), ("zh-Hans", hans)]
+        if re.fullmatch(r"[\x00-\x7f]+", first):
+            labels = [("en", en)]
+        return Entity(iri=f"{ENTITY_NS}{top.lower()}/{quote(key, safe='')}", label=first, cls=top,
+                      labels=tuple(labels), aliases=tuple(sorted(texts)))
+
+    def _strip_suffix(self, key: str) -> str:
+        for s in self.suffixes:
+            if key.endswith(s) and len(key) - len(s) >= 2:
+                return key[: -len(s)]
+        return key
+
+    def link(self, ex: Extraction) -> Extraction:
+        """Fill ``ex.entities`` (mention span → :class:`Entity`) and ``ex.merges``."""
+        args: dict[tuple[int, int], Mention] = {(m.start, m.end): m for m in ex.mentions}
+        for r in ex.relations:
+            for m in (r.subject, r.object):
+                args.setdefault((m.start, m.end), m)
+        for f in ex.facts:
+            args.setdefault((f.subject.start, f.subject.end), f.subject)
+        groups: dict[tuple[str, str], list[Mention]] = {}
+        for m in args.values():
+            top = self.label_to_class.get(m.label)
+            if top is None:
+                continue
+            key = entity_key(m.text)
+            kb = m.kb_id if m.kb_id in self.onto.catalogue else ""
+            if not kb:
+                kb = self.by_form.get((top, key)) or ""
+                stripped = self._strip_suffix(key) if top == "Organization" else key
+                if not kb and stripped != key:
+                    kb = self.by_form.get((top, stripped)) or ""
+                    if kb:
+                        ex.merges.append(f"{m.text!r} at {m.start}: same as catalogue {kb!r} without its legal-form suffix")
+                    else:
+                        key = stripped
+            groups.setdefault(("kb", kb) if kb else (top, key), []).append(m)
+        # a short form the document sets up: 寒武紀 beside 寒武紀科技
+        unknown = {k: v for k, v in groups.items() if k[0] != "kb"}
+        for (top, key), ms in sorted(unknown.items(), key=lambda kv: len(kv[0][1])):
+            longer = [k for k in groups if k != (top, key) and k[0] in (top, "kb") and len(key) >= 2
+                      and any(entity_key(m.text).startswith(key) and len(entity_key(m.text)) > len(key)
+                              and (k[0] != "kb" or self.onto.top_class(self.onto.catalogue[k[1]].cls) == top)
+                              for m in groups[k])]
+            if len(longer) == 1:
+                target = longer[0]
+                groups[target].extend(ms)
+                del groups[(top, key)]
+                ex.merges.append(f"{ms[0].text!r}: short form of {groups[target][0].text!r} in document {ex.document.id}")
+        for gkey, ms in groups.items():
+            texts = {m.text for m in ms}
+            if gkey[0] == "kb":
+                ent = self._catalogue_entity(gkey[1], texts)
+            else:
+                ent = self._new_entity(gkey[0], gkey[1], texts)
+            for m in ms:
+                ex.entities[(m.start, m.end)] = ent
+        return ex

@@ -1,0 +1,61 @@
+"""The NLP stage: a spaCy pipeline of registered components.
+
+``make_nlp`` builds it: character tokens for Chinese (``spacy.blank("zh")``),
+English tokens otherwise, then
+
+``kg_catalogue → ner (trained, optional) → kg_products → kg_persons →
+kg_mentions → kg_relations → kg_facts``.
+
+The pipeline reads ``Document.analysis`` (Simplified, same length as the
+original), so every character offset it finds is an offset in the original text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["make_nlp", "default_ner_path", "PIPELINE"]
+
+PIPELINE = ("kg_catalogue", "ner", "kg_products", "kg_persons", "kg_mentions", "kg_relations", "kg_facts")
+
+
+def default_ner_path() -> Path | None:
+    """The trained Chinese NER shipped in the package, if it is there."""
+    path = Path(__file__).resolve().parent.parent / "models" / "zh_ner"
+    return path if (path / "config.cfg").is_file() else None
+
+
+def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: str | None = None):
+    """Build the pipeline.
+
+    Args:
+        lang: ``"zh"`` (character tokens; Traditional input is converted first) or ``"en"``.
+        ner: path of a trained spaCy pipeline whose ``ner`` is sourced, ``"default"``
+            for the shipped model (skipped when absent), or ``None`` for rules only.
+        ontology: ontology folder; by default the project's.
+
+    Returns:
+        A ``spacy.Language``.
+
+    Example:
+        >>> nlp = make_nlp(ner=None)
+        >>> doc = nlp("小米集团董事长雷军表示")
+        >>> [(e.text, e.label_) for e in doc.ents]
+        [('小米集团', 'ORG'), ('雷军', 'PERSON')]
+    """
+    import spacy
+
+    from . import components  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("zh" if lang == "zh" else "en")
+    cfg = {"ontology": ontology}
+    nlp.add_pipe("kg_catalogue", config=cfg)
+    ner_path = default_ner_path() if ner == "default" else (Path(ner) if ner else None)
+    if ner_path is not None and lang == "zh":
+        nlp.add_pipe("ner", source=spacy.load(ner_path))
+    nlp.add_pipe("kg_products", config=cfg)
+    if lang == "zh":
+        nlp.add_pipe("kg_persons", config=cfg)
+    nlp.add_pipe("kg_mentions", config=cfg)
+    nlp.add_pipe("kg_relations", config=cfg)
+    nlp.add_pipe("kg_facts", config=cfg)
+    return nlp

@@ -1,0 +1,77 @@
+"""``kg_catalogue``: mark every surface form of a catalogue entity.
+
+Reads the catalogue under ``ontology/catalogue/`` and proposes candidate
+mentions in ``doc.spans["kg_catalogue"]`` with the entity's id as ``kb_id``.
+``kg_mentions`` later decides between these and the other recognisers.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ...ontology import load_ontology, ner_label, to_simplified
+from ..text import is_latin
+
+__all__ = ["CatalogueRecogniser", "make_catalogue", "catalogue_forms", "CANDIDATES"]
+
+CANDIDATES = "kg_catalogue"
+
+
+def catalogue_forms(entry) -> set[str]:
+    """Every surface form of a catalogue entry, in the analysis script (Simplified, NFKC)."""
+    forms = {entry.zh_hant, entry.zh_hans, entry.en, *entry.aliases}
+    out = set()
+    for f in forms:
+        f = unicodedata.normalize("NFKC", f or "").strip()
+        if f:
+            out.add(f)
+            out.add(to_simplified(f))
+    return out
+
+
+class CatalogueRecogniser:
+    """Phrase matcher over catalogue labels and aliases.
+
+    Latin forms of up to four letters match case-sensitively (``Arm`` is not
+    ``arm``), longer ones case-insensitively, and never inside a longer Latin word.
+    """
+
+    def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
+        self.name = name
+        onto = load_ontology(ontology)
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels: dict[str, str] = {}
+        for entry in onto.catalogue.values():
+            label = ner_label(onto, entry.cls)
+            self.labels[entry.id] = label
+            exact, folded = [], []
+            for form in catalogue_forms(entry):
+                (folded if is_latin(form) and len(form) > 4 else exact).append(nlp.make_doc(form))
+            if exact:
+                self.exact.add(entry.id, exact)
+            if folded:
+                self.folded.add(entry.id, folded)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(CANDIDATES, []))
+        text = doc.text
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                a, b = span.start_char, span.end_char
+                if (text[a].isascii() and text[a].isalnum() and a > 0 and text[a - 1].isascii() and text[a - 1].isalnum()) or \
+                   (text[b - 1].isascii() and text[b - 1].isalnum() and b < len(text) and text[b].isascii() and text[b].isalnum()):
+                    continue
+                kb = doc.vocab.strings[match_id]
+                spans.append(Span(doc, start, end, label=self.labels[kb], kb_id=kb))
+        doc.spans[CANDIDATES] = spans
+        return doc
+
+
+@Language.factory("kg_catalogue", default_config={"ontology": None})
+def make_catalogue(nlp: Language, name: str, ontology: str | None) -> CatalogueRecogniser:
+    return CatalogueRecogniser(nlp, name, ontology)

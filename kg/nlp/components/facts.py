@@ -1,0 +1,206 @@
+"""``kg_facts``: numeric facts (revenue, growth, market share …) with value,
+unit, period and subject.
+
+Metric words, growth and decline cues, currencies and count units come from
+``ontology/metrics.tsv``, ``cues.tsv`` and ``units.tsv``. For each money,
+percentage or counted amount the reader takes the nearest metric word (after
+the number, as in ``以49.2%的份額``, else before it), the entity the sentence
+says it is about, and the period; ``依次``/``分別`` with a period range spreads a
+list of values over the periods. Lists it cannot align are left out.
+Results go to ``doc._.kg_facts`` as :class:`FoundFact`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ...ontology import load_ontology
+from ..numbers import Period, Quantity, expand_period_range, find_periods, find_quantities
+from ..text import Arg, find_words, sentence_spans
+from .relations import doc_args
+
+__all__ = ["FoundFact", "FactExtractor", "make_facts"]
+
+MAX_METRIC_GAP = 60
+
+
+@dataclass(frozen=True)
+class FoundFact:
+    subject: Arg
+    metric: str
+    value: float
+    unit: str
+    period: str | None
+    sentence: tuple[int, int]
+    span: tuple[int, int]  # the number
+    market: str | None = None
+    basis: str | None = None
+    approximate: bool = False
+    confidence: float = 0.8
+    extractor: str = "kg.facts.v1"
+
+
+class FactExtractor:
+    def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
+        self.name = name
+        self.onto = onto = load_ontology(ontology)
+        self.metric_words = {w: m for m, info in onto.metrics.items() for w in info.get("words", ())}
+        self.growth_of = {info["base"]: m for m, info in onto.metrics.items() if info.get("base")}
+        self.cues = onto.cues
+        self.series = onto.lexicon.get("series", ())
+        self.pronouns = tuple(onto.lexicon.get("anaphor_org", ()))
+        if not Doc.has_extension("kg_facts"):
+            Doc.set_extension("kg_facts", default=None)
+
+    def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None) -> Arg | None:
+        cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")]
+        # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
+        glued = [a for a in args if a.end <= q.start and re.fullmatch(r"的?\s*", text[a.end:q.start])
+                 and a.label in ("ORG", "PRODUCT")]
+        if glued:
+            return glued[-1]
+        if cands:
+            # a pronoun after the last name ("…阿里雲…，其經調整EBITA") points back to the sentence topic
+            return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
+        return prev_topic
+
+    def _metric_for(self, text, ss, q: Quantity) -> tuple[str, int] | None:
+        after = re.match(r"的?([^\d，,。；;]{1,6})", text[q.end:q.end + 8])
+        if after:
+            for w, m in self.metric_words.items():
+                if after.group(1).startswith(w) and self.onto.metrics[m]["kind"] == "ratio" and q.kind == "percent":
+                    return m, q.end
+        found = find_words(text, tuple(self.metric_words), max(ss, q.start - MAX_METRIC_GAP), q.start)
+        if not found:
+            return None
+        s, e, w = found[-1]
+        return self.metric_words[w], s
+
+    def _kind_ok(self, metric: str, q: Quantity, between: str) -> tuple[str, float] | None:
+        """The metric and signed value a quantity gives, or None."""
+        kind = self.onto.metrics[metric]["kind"]
+        grows = find_words(between, self.cues["growth"])
+        falls = find_words(between, self.cues["decline"])
+        yoy = find_words(between, self.cues["yoy"]) or find_words(between, self.cues["qoq"])
+        level = re.search(r"(至|到|达到|达|为)\s*$", between)
+        if q.kind == "percent":
+            if kind == "ratio":
+                return (metric, q.value) if not (grows or falls) or level else None
+            if kind in ("money", "count") and (grows or falls or yoy) and metric in self.growth_of:
+                sign = -1 if falls and not level and (not grows or falls[-1][0] > grows[-1][0]) else 1
+                return self.growth_of[metric], sign * q.value
+            return None
+        if q.kind == "money" and kind == "money":
+            return metric, q.value
+        if q.kind == "count" and kind == "count":
+            return metric, q.value
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        args = doc_args(doc, self.onto)
+        doc_year = int(doc.user_data["kg_date"][:4]) if doc.user_data.get("kg_date") else None
+        out: list[FoundFact] = []
+        prev_topic: Arg | None = None
+        for ss, se in sentence_spans(text):
+            quantities = find_quantities(text, self.onto.currencies, self.onto.count_units, ss, se)
+            periods = find_periods(text, ss, se)
+            in_list = self._lists(text, quantities)
+            series = self._series(text, ss, quantities, periods)
+            series_metric = None
+            for i, q in enumerate(quantities):
+                if q.kind == "number":
+                    continue
+                mk = self._metric_for(text, ss, q)
+                if i in series and series_metric is not None:
+                    mk = series_metric
+                if mk is None:
+                    continue
+                if i in series and series_metric is None:
+                    series_metric = mk
+                metric, anchor = mk
+                glued = any(re.fullmatch(r"的?\s*", text[a.end:q.start]) for a in args if a.end <= q.start)
+                if not glued and re.search(r"(远低于|远高于|低于|高于|远超|不及|相比)", text[anchor:q.start]):
+                    continue  # a figure given for comparison, of no named entity
+                between = text[anchor:q.start] if anchor < q.start else ""
+                got = self._kind_ok(metric, q, between)
+                if got is None:
+                    continue
+                metric, value = got
+                subject = self._subject(text, args, ss, q, min(anchor, q.start), prev_topic)
+                if subject is None:
+                    continue
+                if i in series:
+                    period = series[i]
+                elif i in in_list:
+                    continue
+                else:
+                    period = self._period(text, periods, q, doc_year)
+                    if period == "":
+                        continue
+                approx = bool(re.search("(" + "|".join(map(re.escape, self.cues["approximate"])) + r")\s*$",
+                                        text[max(ss, q.start - 3):q.start])) or q.low is not None
+                market = None
+                mm = re.search(r"([^\s，,。的在]{2,14}市场)", text[subject.end:max(subject.end, min(anchor, q.start) + 4)])
+                if mm:
+                    market = mm.group(1)
+                basis = "QoQ" if find_words(between, self.cues["qoq"]) else ("YoY" if find_words(between, self.cues["yoy"]) else None)
+                out.append(FoundFact(subject, metric, value, q.unit, period, (ss, se), (q.start, q.end), market,
+                                     basis, approx))
+            firsts = [a for a in args if ss <= a.start < se and a.label == "ORG"]
+            if firsts:
+                prev_topic = firsts[0]
+        doc._.kg_facts = out
+        return doc
+
+    @staticmethod
+    def _lists(text: str, quantities: list[Quantity]) -> set[int]:
+        """Indexes of quantities in a 、-separated list of two or more."""
+        out = set()
+        for i in range(len(quantities) - 1):
+            if re.fullmatch(r"\s*[、,，]\s*", text[quantities[i].end:quantities[i + 1].start]):
+                out |= {i, i + 1}
+        return out
+
+    def _series(self, text, ss, quantities, periods) -> dict[int, str]:
+        """依次/分別: spread a list of values over a period range."""
+        out: dict[int, str] = {}
+        for s, e, _ in find_words(text, self.series, ss, quantities[-1].start if quantities else ss):
+            vals = [i for i, q in enumerate(quantities) if q.start >= e]
+            run = [vals[0]] if vals else []
+            for i in vals[1:]:
+                if re.fullmatch(r"\s*[、,，和及]\s*", text[quantities[run[-1]].end:quantities[i].start]):
+                    run.append(i)
+                else:
+                    break
+            before = [p for p in periods if p.end <= s]
+            if len(before) >= 2:
+                labels = expand_period_range(before[-2], before[-1])
+                if len(labels) == len(run):
+                    out.update(zip(run, labels))
+        return out
+
+    @staticmethod
+    def _period(text: str, periods: list[Period], q: Quantity, doc_year: int | None) -> str | None:
+        """The period a quantity belongs to; "" when it is ambiguous (a range)."""
+        before = [p for p in periods if p.end <= q.start]
+        if not before:
+            return None
+        p = before[-1]
+        if len(before) >= 2 and before[-2].end <= p.start and re.fullmatch(r"\s*[至到~-]\s*", text[before[-2].end:p.start]):
+            return ""  # a range of periods with a single value
+        if p.year is None:
+            years = [b for b in before if b.year is not None]
+            year = years[-1].year if years else doc_year
+            if year is None:
+                return p.label
+            return f"{year}-{p.part}" if p.part not in ("", "FY") else str(year)
+        return p.label
+
+
+@Language.factory("kg_facts", default_config={"ontology": None}, requires=["doc.ents"], assigns=["doc._.kg_facts"])
+def make_facts(nlp: Language, name: str, ontology: str | None) -> FactExtractor:
+    return FactExtractor(nlp, name, ontology)

@@ -1,0 +1,107 @@
+"""``kg_mentions``: settle the final entity mentions (``doc.ents``).
+
+Precedence, documented in the README: catalogue matches first, then the
+trained NER (whatever ``doc.ents`` holds when this runs), then the product and
+person rules. Within one source a longer span wins. A lower-ranked span that
+contains a catalogue match and only adds a legal-form suffix (``阿里巴巴控股集團``)
+is kept instead, with the catalogue's id.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ...ontology import load_ontology
+from ..text import find_words
+
+__all__ = ["MentionResolver", "make_mentions"]
+
+
+class MentionResolver:
+    def __init__(self, nlp: Language, name: str, sources: list[str], ontology: str | None) -> None:
+        self.name = name
+        self.sources = sources
+        onto = load_ontology(ontology)
+        self.suffixes = set(onto.lexicon.get("org_suffix", ()))
+        self.titles = tuple(w for f in onto.frames_of("title") for w in f.words)
+        self.coordinators = set(onto.lexicon.get("coordinator", ()))
+        self.heads = tuple(onto.lexicon.get("product_head", ()))
+
+    def _trim_title(self, doc: Doc, span: Span) -> Span | None:
+        """Drop a job title glued to the end of an ORG span ("…集团CEO")."""
+        if span.label_ != "ORG":
+            return span
+        for s, e, _ in find_words(doc.text, self.titles, span.start_char, span.end_char):
+            if e == span.end_char and s > span.start_char:
+                return doc.char_span(span.start_char, s, label=span.label_, kb_id=span.kb_id_)
+        return span
+
+    def _extend_suffix(self, doc: Doc, span: Span) -> Span:
+        """A catalogue ORG followed by a legal-form suffix takes it in ("阿里巴巴" + "控股集团")."""
+        if not span.kb_id_ or span.label_ != "ORG":
+            return span
+        text = doc.text
+        for suffix in sorted(self.suffixes, key=len, reverse=True):
+            if text.startswith(suffix, span.end_char) and not suffix.isascii():
+                ext = doc.char_span(span.start_char, span.end_char + len(suffix), label=span.label_, kb_id=span.kb_id_)
+                return ext or span
+        return span
+
+    def __call__(self, doc: Doc) -> Doc:
+        ranked: list[tuple[int, Span]] = []
+        for rank, source in enumerate(self.sources):
+            spans = list(doc.ents) if source == "ner" else list(doc.spans.get(source, []))
+            for span in spans:
+                span = self._trim_title(doc, span)
+                if span is not None and len(span):
+                    ranked.append((rank, span))
+        ranked = [(r, self._extend_suffix(doc, s)) for r, s in ranked]
+        catalogue = [s for r, s in ranked if s.kb_id_]
+        promoted = []
+        for rank, span in ranked:
+            if span.kb_id_:
+                promoted.append((rank, span))
+                continue
+            inner = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
+                     and doc.text[c.end_char:span.end_char] in self.suffixes and c.label_ == span.label_]
+            if inner:
+                c = max(inner, key=len)
+                span = Span(doc, span.start, span.end, label=c.label_, kb_id=c.kb_id_)
+                promoted.append((-1, span))
+            else:
+                promoted.append((rank, span))
+        promoted.sort(key=lambda rs: (rs[0], -len(rs[1]), rs[1].start))
+        taken = [False] * len(doc)
+        final = []
+        for _, span in promoted:
+            if any(taken[span.start:span.end]):
+                continue
+            for i in range(span.start, span.end):
+                taken[i] = True
+            final.append(span)
+        doc.ents = self._type_lists(doc, sorted(final, key=lambda s: s.start))
+        return doc
+
+    def _type_lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A list closed by a product head noun is a list of products: in
+        ``通義、DeepSeek、Llama等開源大模型`` the company name DeepSeek stands for its model."""
+        text = doc.text
+        out = list(ents)
+        i = 0
+        while i < len(out):
+            j = i
+            while j + 1 < len(out) and text[out[j].end_char:out[j + 1].start_char].strip() in self.coordinators:
+                j += 1
+            tail = text[out[j].end_char:out[j].end_char + 8]
+            if j > i and tail.startswith("等") and any(h in tail for h in self.heads):
+                for k in range(i, j + 1):
+                    if out[k].label_ == "ORG":
+                        out[k] = Span(doc, out[k].start, out[k].end, label="PRODUCT")
+            i = j + 1
+        return out
+
+
+@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "ner", "kg_products", "kg_persons"],
+                                                 "ontology": None}, assigns=["doc.ents"])
+def make_mentions(nlp: Language, name: str, sources: list[str], ontology: str | None) -> MentionResolver:
+    return MentionResolver(nlp, name, sources, ontology)

@@ -1,0 +1,407 @@
+"""``kg_relations``: relations from the trigger frames in ``ontology/triggers.tsv``.
+
+Each frame kind is one general reading rule; which words trigger it, which
+property it gives and which argument stands on the left come from the data:
+
+* ``title``: ``ORG TITLE PERSON`` chains (``阿里巴巴集團CEO、阿里雲董事長兼CEO吳泳銘``),
+  ``時任/前`` giving a former role, and ``PERSON 出任/接任 ORG TITLE`` successions;
+* ``verb``: ``LEFT trigger RIGHT`` with typed arguments, coordinated lists on the
+  right, passive or ``由``/``與`` forms taking the other argument from before;
+* ``noun``: ``LIST 等 trigger`` (``火山引擎等競爭對手``) related to the clause topic;
+* ``possession``: ``A 旗下 (的) B``; ``adjacent``: ``ORG`` glued to ``ORG/PRODUCT``
+  (``字節跳動抖音``, ``英偉達H20``); ``compound``: a name made of another entity's
+  name and a unit word (``騰訊雲`` → ``騰訊``).
+
+Pronouns and demonstratives (``其``, ``它``, ``這款芯片``) are resolved to the
+sentence topic or the nearest earlier entity of the class the property needs.
+Results go to ``doc._.kg_relations`` as :class:`FoundRelation`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ...ontology import Frame, Ontology, label_maps, load_ontology
+from ..text import Arg, clause_spans, find_words, sentence_spans
+from .catalogue import catalogue_forms
+
+__all__ = ["FoundRelation", "RelationExtractor", "make_relations", "doc_args"]
+
+_NEGATION = re.compile(r"(未|没有|並未|并未|不會|不会|否认|否認|無意|无意|尚未)\S{0,3}$")
+_DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+MAX_LEFT_GAP, MAX_RIGHT_GAP, MAX_NOUN_GAP = 15, 12, 5
+
+
+@dataclass(frozen=True)
+class FoundRelation:
+    subject: Arg
+    predicate: str
+    object: Arg
+    confidence: float
+    sentence: tuple[int, int]
+    extractor: str
+    qualifiers: tuple[tuple[str, str], ...] = ()
+    trigger: tuple[int, int] = (0, 0)
+
+
+def doc_args(doc: Doc, onto: Ontology) -> list[Arg]:
+    """The entity mentions of ``doc`` as :class:`Arg`, with their ontology class."""
+    label_to_class, _ = label_maps(onto)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in label_to_class:
+            continue
+        cls = label_to_class[ent.label_]
+        if ent.kb_id_ and ent.kb_id_ in onto.catalogue:
+            cls = onto.catalogue[ent.kb_id_].cls
+        out.append(Arg(ent.start_char, ent.end_char, ent.text, ent.label_, cls, ent.kb_id_))
+    return out
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    units: list[Arg]  # entities and anaphors, brand prefixes folded into their product
+    brands: dict[int, Arg] = field(default_factory=dict)  # product start -> brand ORG glued before it
+
+
+class RelationExtractor:
+    def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
+        self.name = name
+        self.onto = onto = load_ontology(ontology)
+        self.lex = onto.lexicon
+        self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound")}
+        self.title_words = {w: f for f in self.frames["title"] for w in f.words}
+        self.coordinators = set(self.lex.get("coordinator", ()))
+        self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ()) + ("系列",))
+        self.anaphor_kinds = {k: set(self.lex.get(f"anaphor_{k}", ())) for k in ("org", "product", "person")}
+        self.former = set(self.lex.get("former", ()))
+        self.succession = set(self.lex.get("succession", ()))
+        self.passive = tuple(self.lex.get("passive", ()))
+        self.sources = tuple(self.lex.get("source_marker", ()))
+        if not Doc.has_extension("kg_relations"):
+            Doc.set_extension("kg_relations", default=None)
+
+    # ------------------------------------------------------------ helpers
+    def _fits(self, prop: str, side: str, arg: Arg) -> bool:
+        return arg.label != "ANAPHOR" and self.onto.accepts(prop, side, arg.cls)
+
+    def _anaphors(self, text: str, taken: list[Arg]) -> list[Arg]:
+        words = set().union(*self.anaphor_kinds.values())
+        spans = {(a.start, a.end) for a in taken}
+        out = []
+        for s, e, w in find_words(text, words):
+            if any(a.start < e and s < a.end for a in taken) or (s, e) in spans:
+                continue
+            kinds = ",".join(k for k, ws in self.anaphor_kinds.items() if w in ws)
+            out.append(Arg(s, e, w, "ANAPHOR", "", anaphor=kinds))
+        return out
+
+    def _is_filler_gap(self, gap: str) -> bool:
+        """True when ``gap`` is only head nouns / descriptors around one coordinator."""
+        rest = gap.strip()
+        for w in sorted(self.fillers, key=len, reverse=True):
+            rest = rest.replace(w, "")
+        rest = rest.strip()
+        return rest in self.coordinators
+
+    def _group(self, sent: _Sentence, unit: Arg, text: str) -> list[Arg]:
+        """``unit`` and the entities coordinated with it (``A、B和C``)."""
+        units = [u for u in sent.units if u.label != "ANAPHOR"]
+        if unit not in units:
+            return [unit]
+        i = units.index(unit)
+        lo = hi = i
+        while lo > 0 and self._is_filler_gap(text[units[lo - 1].end:self._start(sent, units[lo])]):
+            lo -= 1
+        while hi + 1 < len(units) and self._is_filler_gap(text[units[hi].end:self._start(sent, units[hi + 1])]):
+            hi += 1
+        return units[lo:hi + 1]
+
+    @staticmethod
+    def _start(sent: _Sentence, unit: Arg) -> int:
+        brand = sent.brands.get(unit.start)
+        return brand.start if brand else unit.start
+
+    def _resolve(self, sent: _Sentence, prev: list[_Sentence], anaphor: Arg, prop: str, side: str, text: str) -> list[Arg]:
+        """Antecedents of ``anaphor`` that fit ``side`` of ``prop``."""
+        demonstrative = len(anaphor.text) > 1 and anaphor.text[0] in "这該该這此本"
+        pool = [u for u in sent.units if u.end <= anaphor.start and u.label != "ANAPHOR"]
+        if demonstrative:
+            candidates = list(reversed(pool)) + [u for s in reversed(prev) for u in reversed(s.units) if u.label != "ANAPHOR"]
+        else:
+            candidates = pool + [u for s in reversed(prev) for u in s.units if u.label != "ANAPHOR"]
+        for c in candidates:
+            if self._fits(prop, side, c):
+                owner = sent if c in sent.units else next(s for s in prev if c in s.units)
+                return [g for g in self._group(owner, c, text) if self._fits(prop, side, g)]
+        return []
+
+    def _side(self, sent, prev, unit, prop, side, text, *, group: bool) -> list[Arg]:
+        if unit is None:
+            return []
+        if unit.label == "ANAPHOR":
+            return self._resolve(sent, prev, unit, prop, side, text)
+        if not self._fits(prop, side, unit):
+            return []
+        members = self._group(sent, unit, text) if group else [unit]
+        return [m for m in members if self._fits(prop, side, m)]
+
+    def _links_back(self, gap: str) -> bool:
+        """True when ``gap`` (between an earlier entity and the left one) is a passive
+        marker or a coordinator, so the earlier entity is the other argument."""
+        gap = gap.strip()
+        return bool(gap) and len(gap) <= 8 and (gap in self.coordinators or gap.startswith(self.passive)
+                                                 or gap.endswith(self.passive) or gap[-1:] in self.coordinators)
+
+    def _topic(self, sent: _Sentence, before: int, prop: str, side: str, prev, text) -> Arg | None:
+        """The sentence topic: the first entity before ``before`` that fits, skipping sources (根據IDC)."""
+        for u in sent.units:
+            if u.end > before:
+                break
+            if any(text.endswith(m, sent.start, self._start(sent, u)) for m in self.sources):
+                continue
+            if self._side(sent, prev, u, prop, side, text, group=False):
+                return u
+        return None
+
+    def _same_class_needed(self, prop: str) -> bool:
+        info = self.onto.properties[prop]
+        return set(info.domain) == set(info.range) and len(info.domain) > 1
+
+    def _emit(self, out, subjects, prop, objects, frame: Frame, sent, extractor, trigger, qualifiers=(), penalty=0.0):
+        for s in subjects:
+            for o in objects:
+                if (s.start, s.end) == (o.start, o.end) or (s.kb_id and s.kb_id == o.kb_id) or s.text == o.text:
+                    continue
+                if self._same_class_needed(prop) and self.onto.top_class(s.cls) != self.onto.top_class(o.cls):
+                    continue
+                out.append(FoundRelation(s, prop, o, round(frame.confidence - penalty, 3), (sent.start, sent.end),
+                                         extractor, tuple(qualifiers), trigger))
+
+    # ------------------------------------------------------------ frames
+    def _verb(self, text, sent, prev, out):
+        for frame in self.frames["verb"]:
+            right_side = "object" if frame.left == "subject" else "subject"
+            for cs, ce in clause_spans(text, sent.start, sent.end):
+                for ts, te, _ in find_words(text, frame.words, cs, ce):
+                    if any(u.start < te and ts < u.end for u in sent.units) or _NEGATION.search(text[cs:ts]):
+                        continue
+                    before = [u for u in sent.units if cs <= self._start(sent, u) and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
+                    after = [u for u in sent.units if te <= self._start(sent, u) < ce and self._start(sent, u) - te <= MAX_RIGHT_GAP]
+                    left_u = before[-1] if before else None
+                    if left_u is None:  # the clause has no subject of its own: the sentence topic
+                        left_u = self._topic(sent, cs, frame.property, frame.left, prev, text)
+                    lefts = self._side(sent, prev, left_u, frame.property, frame.left, text, group=frame.left == "subject")
+                    right_u = after[0] if after else None
+                    rights = self._side(sent, prev, right_u, frame.property, right_side, text, group=True)
+                    if lefts and not rights and left_u is not None:
+                        # "B 被 A 收購", "B 由 A 代工", "A 與 B 合作": the other argument stands before
+                        earlier = [u for u in sent.units if u.end <= self._start(sent, left_u)
+                                   and self._links_back(text[u.end:self._start(sent, left_u)])]
+                        for u in reversed(earlier):
+                            rights = self._side(sent, prev, u, frame.property, right_side, text, group=True)
+                            if rights:
+                                break
+                    if rights and not lefts:
+                        last = max(r.end for r in rights)
+                        later = [u for u in sent.units if u.start >= last and u.start < ce]
+                        lefts = self._side(sent, prev, later[0] if later else None, frame.property, frame.left, text, group=False)
+                    subjects, objects = (lefts, rights) if frame.left == "subject" else (rights, lefts)
+                    self._emit(out, subjects, frame.property, objects, frame, sent, "kg.verb.v1", (ts, te))
+
+    def _noun(self, text, sent, prev, out):
+        for frame in self.frames["noun"]:
+            other_side = "object" if frame.left == "subject" else "subject"
+            for ts, te, _ in find_words(text, frame.words, sent.start, sent.end):
+                if any(u.start < te and ts < u.end for u in sent.units):
+                    continue
+                near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
+                        and not re.search(r"[，,；;。]", text[u.end:ts])]
+                if not near:
+                    continue
+                listed = self._side(sent, prev, near[-1], frame.property, frame.left, text, group=True)
+                if not listed:
+                    continue
+                first = min(self._start(sent, u) for u in listed)
+                others = []
+                for u in reversed([u for u in sent.units if u.end <= first]):
+                    others = self._side(sent, prev, u, frame.property, other_side, text, group=False)
+                    if others:
+                        break
+                if not others:
+                    for u in [u for u in sent.units if u.start >= te]:
+                        others = self._side(sent, prev, u, frame.property, other_side, text, group=False)
+                        if others:
+                            break
+                subjects, objects = (listed, others) if frame.left == "subject" else (others, listed)
+                self._emit(out, subjects, frame.property, objects, frame, sent, "kg.noun.v1", (ts, te))
+
+    def _possession(self, text, sent, prev, out):
+        frames = self.frames["possession"]
+        words = tuple({w for f in frames for w in f.words})
+        for ts, te, w in find_words(text, words, sent.start, sent.end):
+            owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
+            owned = [u for u in sent.units if self._start(sent, u) >= te and self._start(sent, u) - te <= 2]
+            if not owner:
+                continue
+            if not owned:  # "B 是 A 的子公司"
+                owned = [u for u in sent.units if u.end <= owner[-1].start and owner[-1].start - u.end <= 3]
+                owned = owned[-1:]
+            for frame in frames:
+                if w not in frame.words or not owned:
+                    continue
+                parents = self._side(sent, prev, owner[-1], frame.property, "object", text, group=False)
+                children = self._side(sent, prev, owned[0], frame.property, "subject", text, group=True)
+                self._emit(out, children, frame.property, parents, frame, sent, "kg.possession.v1", (ts, te))
+
+    def _adjacent(self, text, sent, args, out):
+        inside = [a for a in args if sent.start <= a.start and a.end <= sent.end]
+        for a, b in zip(inside, inside[1:]):
+            if a.label != "ORG" or text[a.end:b.start].strip():
+                continue
+            for frame in self.frames["adjacent"]:
+                if self._fits(frame.property, "subject", b) and self._fits(frame.property, "object", a):
+                    self._emit(out, [b], frame.property, [a], frame, sent, "kg.adjacent.v1", (a.start, b.end))
+                    break
+
+    def _compound(self, text, args, sentences, out):
+        """A name that starts with another entity's name: ``騰訊雲`` (unit word after the
+        parent's name) or ``英偉達H20`` (any product name after its maker's)."""
+        prefixes: dict[str, str] = {}
+        for entry in self.onto.catalogue.values():
+            if self.onto.top_class(entry.cls) == "Organization":
+                for f in catalogue_forms(entry):
+                    if len(f) >= 2:
+                        prefixes.setdefault(f, entry.id)
+        seen = set()
+        for frame in self.frames["compound"]:
+            for a in args:
+                if not self._fits(frame.property, "subject", a):
+                    continue
+                heads = [f for f in prefixes if a.text.startswith(f) and len(a.text) > len(f)
+                         and prefixes[f] != a.kb_id]
+                if not heads:
+                    continue
+                f = max(heads, key=len)
+                rest = a.text[len(f):].strip()
+                if "*" not in frame.words and not rest.startswith(tuple(frame.words)):
+                    continue
+                kb = prefixes[f]
+                parent = Arg(a.start, a.start + len(f), f, "ORG", self.onto.catalogue[kb].cls, kb)
+                key = (a.kb_id or a.text, frame.property, kb)
+                sent = next((s for s in sentences if s.start <= a.start < s.end), None)
+                if key in seen or sent is None or not self._fits(frame.property, "object", parent):
+                    continue
+                seen.add(key)
+                self._emit(out, [a], frame.property, [parent], frame, sent, "kg.compound.v1", (a.start, a.end))
+
+    def _titles(self, text, sent, prev, out):
+        persons = [u for u in sent.units if u.label == "PERSON"]
+        titles = find_words(text, tuple(self.title_words), sent.start, sent.end)
+        titles = [t for t in titles if not any(u.start < t[1] and t[0] < u.end for u in sent.units)]
+        title_at_end = {e: (s, w) for s, e, w in titles}
+        orgs_at_end = {u.end: u for u in sent.units if u.label == "ORG"}
+        former_words = tuple(sorted(self.former, key=len, reverse=True))
+        used_titles = set()
+        for p in persons:
+            j, chain = p.start, []
+            if j > sent.start and text[j - 1] == "的":
+                j -= 1
+            while j > sent.start:
+                while j > sent.start and text[j - 1] == " ":
+                    j -= 1
+                if j in title_at_end:
+                    s, w = title_at_end[j]
+                    chain.append(("title", w, s))
+                    j = s
+                elif j in orgs_at_end:
+                    chain.append(("org", orgs_at_end[j]))
+                    j = orgs_at_end[j].start
+                elif text[j - 1] in "、兼和及与與&":
+                    chain.append(("coord",))
+                    j -= 1
+                elif text[j - 1] == "的" and chain and chain[-1][0] == "title":
+                    j -= 1
+                else:
+                    fw = next((w for w in former_words if text.endswith(w, sent.start, j)), None)
+                    if fw and chain:
+                        chain.append(("former",))
+                        j -= len(fw)
+                    else:
+                        break
+            org, former = None, False
+            for item in reversed(chain):
+                if item[0] == "org":
+                    org = item[1]
+                elif item[0] == "former":
+                    former = True
+                elif item[0] == "title" and org is not None:
+                    used_titles.add(item[2])
+                    frame = self.title_words[item[1]]
+                    quals = (("former", "true"),) if former else ()
+                    self._emit(out, [p], frame.property, [org], frame, sent, "kg.title.v1", (item[2], item[2] + len(item[1])), quals)
+        # PERSON 出任/接任/卸任 ORG TITLE
+        for s, e, w in titles:
+            if s in used_titles:
+                continue
+            org = orgs_at_end.get(s) or (orgs_at_end.get(s - 1) if text[s - 1:s] == "的" else None)
+            if org is None:
+                continue
+            k = org.start
+            verb = next((v for v in sorted(self.succession | self.former, key=len, reverse=True)
+                         if text.endswith(v, sent.start, k)), None)
+            if verb is None:
+                continue
+            who = [u for u in persons if u.end <= k - len(verb) and k - len(verb) - u.end <= 20]
+            if not who:
+                continue
+            frame = self.title_words[w]
+            quals = [("former", "true")] if verb in self.former else []
+            m = None
+            for m in _DATE.finditer(text, sent.start, k):
+                pass
+            if m:
+                date = m.group(1) + (f"-{int(m.group(2)):02d}" if m.group(2) else "")
+                quals.append(("endDate" if verb in self.former else "startDate", date))
+            self._emit(out, [who[-1]], frame.property, [org], frame, sent, "kg.title.v1", (s, e), quals)
+
+    # ------------------------------------------------------------ entry
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        args = doc_args(doc, self.onto)
+        units_all = sorted(args + self._anaphors(text, args), key=lambda a: a.start)
+        sentences = []
+        for ss, se in sentence_spans(text):
+            inside = [u for u in units_all if ss <= u.start and u.end <= se]
+            brands, units = {}, []
+            for u in inside:
+                if units and units[-1].label == "ORG" and u.label == "PRODUCT" and units[-1].end == u.start:
+                    brands[u.start] = units.pop()
+                units.append(u)
+            sentences.append(_Sentence(ss, se, units, brands))
+        out: list[FoundRelation] = []
+        for i, sent in enumerate(sentences):
+            prev = sentences[max(0, i - 2):i]
+            self._titles(text, sent, prev, out)
+            self._verb(text, sent, prev, out)
+            self._noun(text, sent, prev, out)
+            self._possession(text, sent, prev, out)
+            self._adjacent(text, sent, args, out)
+        self._compound(text, args, sentences, out)
+        best: dict[tuple, FoundRelation] = {}
+        for r in out:
+            key = (r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end)
+            if key not in best or r.confidence > best[key].confidence:
+                best[key] = r
+        doc._.kg_relations = sorted(best.values(), key=lambda r: (r.sentence, r.subject.start, r.predicate, r.object.start))
+        return doc
+
+
+@Language.factory("kg_relations", default_config={"ontology": None}, requires=["doc.ents"], assigns=["doc._.kg_relations"])
+def make_relations(nlp: Language, name: str, ontology: str | None) -> RelationExtractor:
+    return RelationExtractor(nlp, name, ontology)

@@ -1,0 +1,188 @@
+"""Numbers, money, percentages and periods as news writes them.
+
+>>> parse_number("1,845.0")
+1845.0
+>>> parse_number("三〇二点四")
+302.4
+>>> parse_number("卅一点六")
+31.6
+>>> parse_number("一千二百三十")
+1230.0
+>>> [(q.value, q.kind) for q in find_quantities("营收333.98亿元，同比增长百分之十八点五，交付26万辆", {"元": "CNY"}, {"辆": "vehicle"})]
+[(33398000000.0, 'money'), (0.185, 'percent'), (260000.0, 'count')]
+>>> [p.label for p in find_periods("2025年第二季度与2025年上半年及2024财年")]
+['2025-Q2', '2025-H1', 'FY2024']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["parse_number", "Quantity", "find_quantities", "Period", "find_periods", "expand_period_range"]
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_TENS = {"廿": 20, "卅": 30, "卌": 40}
+_MAGNITUDE = {"万亿": 1e12, "萬億": 1e12, "兆": 1e12, "亿": 1e8, "億": 1e8, "千万": 1e7, "千萬": 1e7,
+              "百万": 1e6, "百萬": 1e6, "万": 1e4, "萬": 1e4, "trillion": 1e12, "billion": 1e9, "bn": 1e9,
+              "million": 1e6, "mn": 1e6}
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[〇○零一二两兩三四五六七八九十百千廿卅卌点點]+"
+_MAG = "|".join(sorted(map(re.escape, _MAGNITUDE), key=len, reverse=True))
+
+
+def parse_number(s: str) -> float:
+    """Arabic (with thousands separators) or Chinese numerals to a float."""
+    s = s.replace(",", "").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    s = s.replace("點", "点")
+    whole, _, frac = s.partition("点")
+    value = 0.0
+    if whole and all(c in _CN_DIGITS for c in whole):  # positional: 三〇二
+        for c in whole:
+            value = value * 10 + _CN_DIGITS[c]
+    else:
+        section, digit = 0, 0
+        for c in whole:
+            if c in _CN_DIGITS:
+                digit = _CN_DIGITS[c]
+            elif c in _CN_TENS:
+                section += _CN_TENS[c]
+            elif c in _CN_UNITS:
+                section += (digit or 1) * _CN_UNITS[c]
+                digit = 0
+            else:
+                raise ValueError(f"not a number: {s!r}")
+        value = section + digit
+    if frac:
+        value += float("0." + "".join(str(_CN_DIGITS[c]) for c in frac))
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    kind: str  # money, percent, count, number
+    unit: str  # ISO currency, "ratio", a count unit, or ""
+    low: float | None = None  # for ranges
+    high: float | None = None
+
+
+def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str, str],
+                    start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Money, percentages and counted quantities in ``text[start:end]``."""
+    end = len(text) if end is None else end
+    cur = "|".join(sorted(map(re.escape, currencies), key=len, reverse=True))
+    cnt = "|".join(sorted(map(re.escape, count_units), key=len, reverse=True))
+    out: list[Quantity] = []
+    pct = re.compile(rf"(?:百分之({_NUM}))|({_NUM})(?:\s*[%％]?\s*[-~～至到]\s*({_NUM}))?\s*[%％]")
+    for m in pct.finditer(text, start, end):
+        try:
+            if m.group(1):
+                value, low, high = parse_number(m.group(1)), None, None
+            elif m.group(3):
+                low, high = parse_number(m.group(2)), parse_number(m.group(3))
+                value = (low + high) / 2
+            else:
+                value, low, high = parse_number(m.group(2)), None, None
+        except ValueError:
+            continue
+        if not re.search(r"\d|[一二三四五六七八九十]", m.group()):
+            continue
+        out.append(Quantity(m.start(), m.end(), value / 100, "percent", "ratio",
+                            low / 100 if low is not None else None, high / 100 if high is not None else None))
+    money = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*({_MAG})?\s*(?:({cur})|({cnt}))?")
+    for m in money.finditer(text, start, end):
+        num, mag, cur_before, cur_after, unit = m.group(2), m.group(3), m.group(1), m.group(4), m.group(5)
+        if any(q.start <= m.start(2) < q.end for q in out):
+            continue
+        if not (cur_before or cur_after or unit or mag):
+            continue
+        if not re.search(r"\d", num) and not mag:
+            continue
+        if not re.search(r"\d", num) and len(num) == 1 and num not in "十百千":  # 一亿 is fine, 三年 is not money
+            pass
+        try:
+            value = parse_number(num) * _MAGNITUDE.get(mag or "", 1)
+        except ValueError:
+            continue
+        if cur_before or cur_after:
+            code = currencies[cur_before or cur_after]
+            out.append(Quantity(m.start(), m.end(), value, "money", code))
+        elif unit:
+            out.append(Quantity(m.start(), m.end(), value, "count", count_units[unit]))
+        else:  # a magnitude with no unit: money if a currency word follows closely, else a bare number
+            out.append(Quantity(m.start(), m.end(), value, "number", ""))
+    return sorted(out, key=lambda q: q.start)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+    label: str  # 2025-Q2, 2025-H1, 2024, FY2024, or without year: Q2, H1
+    year: int | None
+    part: str  # "Q2", "H1", "FY", "" (whole year)
+
+
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIOD = re.compile(r"(?:((?:19|20)\d{2})\s*(?:年度?|财年|財年|fiscal year|FY)?\s*)?"
+                     r"(?:(?:第?([一二三四1-4])(?:季度|季))|Q([1-4])|([上下])半年|(前三季|全年)|(财年|財年))"
+                     r"|((?:19|20)\d{2})\s*(财年|財年|年度|年)|FY\s?((?:19|20)?\d{2})")
+
+
+def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Period]:
+    """Reporting periods in ``text[start:end]``."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _PERIOD.finditer(text, start, end):
+        g = m.groups()
+        if g[6]:  # bare year / fiscal year
+            year = int(g[6])
+            fy = g[7] in ("财年", "財年")
+            out.append(Period(m.start(), m.end(), f"FY{year}" if fy else str(year), year, "FY" if fy else ""))
+            continue
+        if g[8]:
+            y = int(g[8]) if len(g[8]) == 4 else 2000 + int(g[8])
+            out.append(Period(m.start(), m.end(), f"FY{y}", y, "FY"))
+            continue
+        year = int(g[0]) if g[0] else None
+        if g[1] or g[2]:
+            part = f"Q{_QUARTER[g[1] or g[2]]}"
+        elif g[3]:
+            part = "H1" if g[3] == "上" else "H2"
+        elif g[4]:
+            part = "9M" if g[4] == "前三季" else ""
+        else:
+            part = "FY"
+        if year is None and part in ("", "FY"):
+            continue
+        if part == "FY":
+            label = f"FY{year}"
+        elif part:
+            label = f"{year}-{part}" if year else part
+        else:
+            label = str(year)
+        out.append(Period(m.start(), m.end(), label, year, part))
+    return out
+
+
+def expand_period_range(first: Period, last: Period) -> list[str]:
+    """Every period from ``first`` to ``last`` inclusive (quarters, halves or years).
+
+    >>> expand_period_range(Period(0, 0, "2023-Q3", 2023, "Q3"), Period(0, 0, "2024-Q2", 2024, "Q2"))
+    ['2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2']
+    """
+    if first.year is None or last.year is None or first.part[:1] != last.part[:1]:
+        return []
+    if first.part.startswith("Q"):
+        a, b = first.year * 4 + int(first.part[1]) - 1, last.year * 4 + int(last.part[1]) - 1
+        return [f"{i // 4}-Q{i % 4 + 1}" for i in range(a, b + 1)]
+    if first.part.startswith("H"):
+        a, b = first.year * 2 + int(first.part[1]) - 1, last.year * 2 + int(last.part[1]) - 1
+        return [f"{i // 2}-H{i % 2 + 1}" for i in range(a, b + 1)]
+    prefix = "FY" if first.part == "FY" else ""
+    return [f"{prefix}{y}" for y in range(first.year, last.year + 1)]

@@ -1,0 +1,88 @@
+"""Text structure shared by the rule components: word finders, sentences,
+clauses and coordinated lists. Everything works on character offsets of the
+analysis text (which equal offsets in the original text)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["word_regex", "find_words", "sentence_spans", "clause_spans", "Arg", "is_latin"]
+
+_SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9\)])\.\s+(?=[A-Z])")
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+
+
+def is_latin(word: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9 .&+\-']+", word))
+
+
+@lru_cache(maxsize=256)
+def word_regex(words: tuple[str, ...]) -> re.Pattern | None:
+    """A regex matching any of ``words`` (longest first); Latin words only at
+    word boundaries and case-insensitively."""
+    if not words:
+        return None
+    parts = []
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        esc = re.escape(w)
+        if is_latin(w):
+            esc = rf"(?i:(?<![A-Za-z]){esc}(?![A-Za-z]))"
+        parts.append(esc)
+    return re.compile("|".join(parts))
+
+
+def find_words(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences of ``words`` in ``text[start:end]`` as (start, end, word)."""
+    rx = word_regex(tuple(words))
+    if rx is None:
+        return []
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), m.group()) for m in rx.finditer(text, start, end)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, without the closing punctuation or blank space."""
+    out, pos = [], 0
+    for m in _SENT_END.finditer(text):
+        if text[pos:m.start()].strip():
+            out.append(_strip(text, pos, m.start() + (1 if m.group()[0] in "。！？!?" else 0)))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append(_strip(text, pos, len(text)))
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses of the sentence ``text[start:end]``, split at commas, semicolons and colons."""
+    out, pos = [], start
+    for m in _CLAUSE_END.finditer(text, start, end):
+        # a comma inside a number (1,845.0) does not end a clause
+        if m.group() == "," and 0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() and text[m.start() + 1].isdigit():
+            continue
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [c for c in out if c[1] > c[0]]
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An entity mention as the rule components see it."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, PRODUCT, GPE, LOC, ANAPHOR
+    cls: str  # ontology class: Person, Organization, Product, Place, or a subclass
+    kb_id: str = ""
+    anaphor: str = ""  # for ANAPHOR: which lexicon kinds it may stand for, e.g. "org,product"

@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, Graph
 from .assemble import KG
 from .ontology import load_ontology
 
-__all__ = ["to_networkx", "top_entities", "graph_stats"]
+__all__ = ["to_networkx", "top_entities", "graph_stats", "metric_series"]
 
 
 def to_networkx(g: Graph):
@@ -67,3 +67,15 @@ def graph_stats(g: Graph) -> dict:
     return {"triples": len(g), "documents": docs, "entities": G.number_of_nodes(), "relations": G.number_of_edges(),
             "entities_by_class": dict(sorted(by_class.items())), "relations_by_property": dict(sorted(by_prop.items())),
             "observations_by_metric": dict(sorted(by_metric.items()))}
+
+
+def metric_series(g: Graph, metric: str) -> list[dict]:
+    """Every observation of ``metric``: subject label, period, value, unit; sorted by subject and period."""
+    rows = []
+    for obs in g.subjects(KG.metric, KG[metric]):
+        s = g.value(obs, KG.subject)
+        labels = {l.language or "": str(l) for l in g.objects(s, RDFS.label)}
+        rows.append({"subject": labels.get("zh-Hant") or labels.get("en") or str(s),
+                     "period": str(g.value(obs, KG.period) or ""), "value": float(g.value(obs, KG.value)),
+                     "unit": str(g.value(obs, KG.unit))})
+    return sorted({tuple(r.items()): r for r in rows}.values(), key=lambda r: (r["subject"], r["period"]))

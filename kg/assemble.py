@@ -48,6 +48,8 @@ def _node(doc_iri: URIRef, kind: str, *parts) -> URIRef:
 def _decimal(value: float) -> Literal:
     d = Decimal(repr(float(value)))
     text = format(d.normalize(), "f")
+    if "." not in text:  # the canonical form Turtle writes back
+        text += ".0"
     return Literal(text, datatype=XSD.decimal)
 
 

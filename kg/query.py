@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 from .errors import QueryError, UnknownNameError
 from .ontology import ontology_dir
 
-__all__ = ["QueryResult", "run_query", "presets", "preset_query", "format_result"]
+__all__ = ["QueryResult", "run_query", "presets", "preset_query", "format_result", "to_dataframe"]
 
 
 @dataclass
@@ -87,3 +87,15 @@ def format_result(res: QueryResult, fmt: str = "table") -> str:
             lines.append("  ".join("-" * w for w in widths))
     lines.append(f"({len(res.rows)} rows)")
     return "\n".join(lines)
+
+
+def to_dataframe(res: QueryResult):
+    """A SELECT result as a pandas DataFrame (numbers converted where they parse)."""
+    import pandas as pd
+
+    df = pd.DataFrame(res.rows, columns=res.columns)
+    for col in df.columns:
+        converted = pd.to_numeric(df[col], errors="coerce")
+        if converted.notna().sum() == df[col].notna().sum() and df[col].notna().any():
+            df[col] = converted
+    return df

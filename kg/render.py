@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS
 from .assemble import KG
 from .ontology import load_ontology
 
-__all__ = ["render_html", "graph_to_network", "CLASS_COLOURS"]
+__all__ = ["render_html", "graph_to_network", "notebook_view", "CLASS_COLOURS"]
 
 CLASS_COLOURS = {"Person": "#e4572e", "Organization": "#2e86ab", "Product": "#76b041", "Place": "#f3a712",
                  "Entity": "#999999"}
@@ -95,3 +95,15 @@ def render_html(g: Graph, path: str | Path, *, title: str = "kg knowledge graph"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def notebook_view(g: Graph, *, height: int = 600, title: str = "kg knowledge graph"):
+    """The interactive page for ``g`` as an IPython object to show inline in Jupyter."""
+    import html
+    import tempfile
+
+    from IPython.display import HTML
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page = render_html(g, Path(tmp) / "graph.html", title=title).read_text(encoding="utf-8")
+    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;border:0"></iframe>')

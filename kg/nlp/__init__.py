@@ -3,7 +3,7 @@
 ``make_nlp`` builds it: character tokens for Chinese (``spacy.blank("zh")``),
 English tokens otherwise, then
 
-``kg_catalogue → ner (trained, optional) → kg_products → kg_persons →
+``kg_catalogue → ner (trained, optional) → kg_products → kg_orgs → kg_persons →
 kg_mentions → kg_relations → kg_facts``.
 
 The pipeline reads ``Document.analysis`` (Simplified, same length as the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["make_nlp", "default_ner_path", "PIPELINE"]
 
-PIPELINE = ("kg_catalogue", "ner", "kg_products", "kg_persons", "kg_mentions", "kg_relations", "kg_facts")
+PIPELINE = ("kg_catalogue", "ner", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_relations", "kg_facts")
 
 
 def default_ner_path() -> Path | None:
@@ -54,6 +54,7 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
         nlp.add_pipe("ner", source=spacy.load(ner_path))
     nlp.add_pipe("kg_products", config=cfg)
     if lang == "zh":
+        nlp.add_pipe("kg_orgs", config=cfg)
         nlp.add_pipe("kg_persons", config=cfg)
     nlp.add_pipe("kg_mentions", config=cfg)
     nlp.add_pipe("kg_relations", config=cfg)

@@ -8,6 +8,8 @@ is kept instead, with the catalogue's id.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -15,6 +17,8 @@ from ...ontology import load_ontology
 from ..text import find_words
 
 __all__ = ["MentionResolver", "make_mentions"]
+
+_MODEL_SUFFIX = re.compile(r"\s?[A-Za-z]{0,3}[\-]?\d[\dA-Za-z\-.]*(?:\s?(?:Pro|Max|Ultra|Plus|mini))*")
 
 
 class MentionResolver:
@@ -64,7 +68,12 @@ class MentionResolver:
                 continue
             inner = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
                      and doc.text[c.end_char:span.end_char] in self.suffixes and c.label_ == span.label_]
-            if inner:
+            model = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
+                     and c.label_ == span.label_ == "PRODUCT"
+                     and _MODEL_SUFFIX.fullmatch(doc.text[c.end_char:span.end_char])]
+            if model:  # a product family in the catalogue, a model of it in the text: "Xeon" → "Xeon 6"
+                promoted.append((-1, span))
+            elif inner:
                 c = max(inner, key=len)
                 span = Span(doc, span.start, span.end, label=c.label_, kb_id=c.kb_id_)
                 promoted.append((-1, span))
@@ -101,7 +110,7 @@ class MentionResolver:
         return out
 
 
-@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "ner", "kg_products", "kg_persons"],
+@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "ner", "kg_products", "kg_persons", "kg_orgs"],
                                                  "ontology": None}, assigns=["doc.ents"])
 def make_mentions(nlp: Language, name: str, sources: list[str], ontology: str | None) -> MentionResolver:
     return MentionResolver(nlp, name, sources, ontology)

@@ -29,9 +29,10 @@ _SUFFIX = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|Turbo|Flash|Pre
 _CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9\-.]*\d)[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]" + _SUFFIX + r"(?![A-Za-z0-9])")
 _SPACED = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+ \d{1,4}[A-Za-z]?" + _SUFFIX + r"(?![A-Za-z0-9])")
 _NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|[A-Z]\d|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
-_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2})(?![\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條])")
+_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2})(?![\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d)")
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
 _NAME_TAGS = {"n", "nz", "nr", "nrt", "ns", "nt", "j", "x", "eng", "nrfg", "vn", "an"}
+_SURE_TAGS = {"nz", "nr", "nrt", "nt", "j", "nrfg"}
 
 
 class ProductRecogniser:
@@ -41,6 +42,7 @@ class ProductRecogniser:
         self.generic = {w.lower() for w in onto.lexicon.get("generic_acronym", ())}
         self.heads = onto.lexicon.get("product_head", ())
         self.descriptors = onto.lexicon.get("product_prefix_head", ())
+        self.not_names = {w for m in onto.metrics.values() for w in m.get("words", ())}
 
     def _ok_code(self, word: str) -> bool:
         return word.lower() not in self.generic and not _NOT_PRODUCT.match(word)
@@ -64,7 +66,12 @@ class ProductRecogniser:
             if not name:
                 continue
             ws, we, w, tag = name[0]
-            if 2 <= len(w) <= 4 and tag in _NAME_TAGS:
+            # a common noun before a number is a name only where a product head follows ("含光800芯片")
+            # or the name is not an ordinary word the segmenter knows as such
+            after = text[m.end():m.end() + 6]
+            sure = tag in _SURE_TAGS or any(after.startswith(h) or after[1:].startswith(h) for h in self.heads) \
+                or re.match(r"[、,，和与及]", after)
+            if 2 <= len(w) <= 4 and tag in _NAME_TAGS and w not in self.not_names and sure:
                 found[(ws, m.end())] = None
         for ds, de, _ in find_words(text, self.descriptors):
             m = _LATIN_NAME.match(text, de)

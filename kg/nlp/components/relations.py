@@ -76,7 +76,11 @@ class RelationExtractor:
         self.lex = onto.lexicon
         self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound")}
         self.title_words = {w: f for f in self.frames["title"] for w in f.words}
+        self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))
+        # 與/跟/同 join the two sides of a symmetric relation far more often than a list
+        self.comitative = {"与", "與", "跟", "同", "和"}
+        self.list_joiners = self.coordinators - {"与", "與", "跟", "同"}
         self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ()) + ("系列",))
         self.anaphor_kinds = {k: set(self.lex.get(f"anaphor_{k}", ())) for k in ("org", "product", "person")}
         self.former = set(self.lex.get("former", ()))
@@ -107,7 +111,7 @@ class RelationExtractor:
         for w in sorted(self.fillers, key=len, reverse=True):
             rest = rest.replace(w, "")
         rest = rest.strip()
-        return rest in self.coordinators
+        return rest in self.list_joiners
 
     def _group(self, sent: _Sentence, unit: Arg, text: str) -> list[Arg]:
         """``unit`` and the entities coordinated with it (``A、B和C``)."""
@@ -151,12 +155,14 @@ class RelationExtractor:
         members = self._group(sent, unit, text) if group else [unit]
         return [m for m in members if self._fits(prop, side, m)]
 
-    def _links_back(self, gap: str) -> bool:
+    def _links_back(self, gap: str, symmetric: bool) -> bool:
         """True when ``gap`` (between an earlier entity and the left one) is a passive
         marker or a coordinator, so the earlier entity is the other argument."""
         gap = gap.strip()
-        return bool(gap) and len(gap) <= 8 and (gap in self.coordinators or gap.startswith(self.passive)
-                                                 or gap.endswith(self.passive) or gap[-1:] in self.coordinators)
+        if not gap or len(gap) > 8:
+            return False
+        return gap.startswith(self.passive) or gap.endswith(self.passive) or \
+            (symmetric and (gap in self.comitative or gap[-1:] in self.comitative))
 
     def _topic(self, sent: _Sentence, before: int, prop: str, side: str, prev, text) -> Arg | None:
         """The sentence topic: the first entity before ``before`` that fits, skipping sources (根據IDC)."""
@@ -165,8 +171,7 @@ class RelationExtractor:
                 break
             if any(text.endswith(m, sent.start, self._start(sent, u)) for m in self.sources):
                 continue
-            if self._side(sent, prev, u, prop, side, text, group=False):
-                return u
+            return u if self._side(sent, prev, u, prop, side, text, group=False) else None
         return None
 
     def _same_class_needed(self, prop: str) -> bool:
@@ -184,11 +189,16 @@ class RelationExtractor:
                                          extractor, tuple(qualifiers), trigger))
 
     # ------------------------------------------------------------ frames
+    def _triggers(self, text, words, start, end):
+        """Matches of ``words`` that are also the longest trigger at their place
+        (``競爭`` inside ``競爭對手`` is not a verb)."""
+        return [m for m in find_words(text, words, start, end) if (m[0], m[1]) in self._longest]
+
     def _verb(self, text, sent, prev, out):
         for frame in self.frames["verb"]:
             right_side = "object" if frame.left == "subject" else "subject"
             for cs, ce in clause_spans(text, sent.start, sent.end):
-                for ts, te, _ in find_words(text, frame.words, cs, ce):
+                for ts, te, _ in self._triggers(text, frame.words, cs, ce):
                     if any(u.start < te and ts < u.end for u in sent.units) or _NEGATION.search(text[cs:ts]):
                         continue
                     before = [u for u in sent.units if cs <= self._start(sent, u) and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
@@ -202,7 +212,7 @@ class RelationExtractor:
                     if lefts and not rights and left_u is not None:
                         # "B 被 A 收購", "B 由 A 代工", "A 與 B 合作": the other argument stands before
                         earlier = [u for u in sent.units if u.end <= self._start(sent, left_u)
-                                   and self._links_back(text[u.end:self._start(sent, left_u)])]
+                                   and self._links_back(text[u.end:self._start(sent, left_u)], frame.property in self.onto.symmetric)]
                         for u in reversed(earlier):
                             rights = self._side(sent, prev, u, frame.property, right_side, text, group=True)
                             if rights:
@@ -217,7 +227,7 @@ class RelationExtractor:
     def _noun(self, text, sent, prev, out):
         for frame in self.frames["noun"]:
             other_side = "object" if frame.left == "subject" else "subject"
-            for ts, te, _ in find_words(text, frame.words, sent.start, sent.end):
+            for ts, te, _ in self._triggers(text, frame.words, sent.start, sent.end):
                 if any(u.start < te and ts < u.end for u in sent.units):
                     continue
                 near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
@@ -244,7 +254,7 @@ class RelationExtractor:
     def _possession(self, text, sent, prev, out):
         frames = self.frames["possession"]
         words = tuple({w for f in frames for w in f.words})
-        for ts, te, w in find_words(text, words, sent.start, sent.end):
+        for ts, te, w in self._triggers(text, words, sent.start, sent.end):
             owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
             owned = [u for u in sent.units if self._start(sent, u) >= te and self._start(sent, u) - te <= 2]
             if not owner:
@@ -373,6 +383,7 @@ class RelationExtractor:
     # ------------------------------------------------------------ entry
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
+        self._longest = {(s, e) for s, e, _ in find_words(text, self.all_triggers)}
         args = doc_args(doc, self.onto)
         units_all = sorted(args + self._anaphors(text, args), key=lambda a: a.start)
         sentences = []

@@ -1,0 +1,44 @@
+"""Numeric facts on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+
+def facts(doc):
+    return {(f.subject.text, f.metric, round(f.value, 6), f.unit, f.period) for f in doc._.kg_facts}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2025年第二季度，星河科技營收120.5億元，同比下降8.2%，淨利潤3.1億元。",
+     {("星河科技", "revenue", 12_050_000_000, "CNY", "2025-Q2"),
+      ("星河科技", "revenueGrowth", -0.082, "ratio", "2025-Q2"),
+      ("星河科技", "netProfit", 310_000_000, "CNY", "2025-Q2")}),
+    ("小米2024年營收3,659億元，按年增長35%。",
+     {("小米", "revenue", 365_900_000_000, "CNY", "2024"), ("小米", "revenueGrowth", 0.35, "ratio", "2024")}),
+    ("2025年上半年，星河科技以12.3%的份額位居第三。", {("星河科技", "marketShare", 0.123, "ratio", "2025-H1")}),
+    ("台積電第三季營收新台幣九千三百億元。", {("台積電", "revenue", 930_000_000_000, "TWD", "Q3")}),
+    ("比亞迪2025年上半年交付量達到214萬輛。", {("比亞迪", "deliveries", 2_140_000, "vehicle", "2025-H1")}),
+])
+def test_facts_read(run_text, text, expected):
+    from kg.normalise import same_length_convert
+
+    got = facts(run_text(text))
+    want = {(same_length_convert(a), *rest) for a, *rest in expected}
+    assert want <= got
+
+
+def test_facts_series_spread_over_period_range(run_text):
+    doc = run_text("從2024年一季度至2024年四季度，星河科技淨利潤依次為1.1億元、1.2億元、1.3億元、1.4億元。")
+    got = sorted((f.period, round(f.value)) for f in doc._.kg_facts if f.metric == "netProfit")
+    assert got == [("2024-Q1", 110_000_000), ("2024-Q2", 120_000_000), ("2024-Q3", 130_000_000), ("2024-Q4", 140_000_000)]
+
+
+def test_facts_unaligned_lists_and_comparisons_are_left_out(run_text):
+    doc = run_text("星河科技營收增速從84%、62%一路滑落，毛利率遠低於行業50%的水平。")
+    assert not [f for f in doc._.kg_facts if f.value in (0.84, 0.62, 0.5)]
+
+
+def test_facts_approximate_flag(run_text):
+    doc = run_text("2024年，星河科技營收約120億元。")
+    (f,) = [f for f in doc._.kg_facts if f.metric == "revenue"]
+    assert f.approximate

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from kg.extract import Pipelines, extract_document
+from kg.link import Linker, entity_key, pinyin_name
+from kg.records import Document, Extraction, Mention
+
+
+def test_link_script_variants_share_one_iri():
+    linker = Linker()
+    a = linker.link(Extraction(Document(id="a", text="阿里雲"), mentions=[Mention("阿里雲", 0, 3, "ORG")]))
+    b = linker.link(Extraction(Document(id="b", text="阿里云"), mentions=[Mention("阿里云", 0, 3, "ORG")]))
+    assert a.entities[(0, 3)].iri == b.entities[(0, 3)].iri
+    assert a.entities[(0, 3)].iri.endswith("/alibaba-cloud")
+
+
+def test_link_unknown_names_get_the_same_iri_in_either_script():
+    linker = Linker()
+    a = linker.link(Extraction(Document(id="a", text="星河雲端"), mentions=[Mention("星河雲端", 0, 4, "ORG")]))
+    b = linker.link(Extraction(Document(id="b", text="星河云端"), mentions=[Mention("星河云端", 0, 4, "ORG")]))
+    assert a.entities[(0, 4)].iri == b.entities[(0, 4)].iri
+    assert "/organization/" in a.entities[(0, 4)].iri
+
+
+def test_link_legal_suffix_and_short_forms_are_merged_with_a_reason():
+    text = "寒武紀科技股份有限公司發布新品。寒武紀科技表示，寒武紀科技將擴產。星河智聯科技與星河智聯合作。"
+    ms = [Mention("寒武紀科技股份有限公司", 0, 11, "ORG"), Mention("寒武紀科技", 16, 21, "ORG"),
+          Mention("星河智聯科技", 34, 40, "ORG"), Mention("星河智聯", 41, 45, "ORG")]
+    ex = Linker().link(Extraction(Document(id="d", text=text), mentions=ms))
+    assert ex.entities[(34, 40)].iri == ex.entities[(41, 45)].iri
+    assert any("short form" in m for m in ex.merges)
+
+
+def test_link_labels_in_three_scripts_and_pinyin():
+    ex = extract_document(Document(id="d", text="星河科技董事長周明遠表示，公司將擴產。"), Pipelines(ner=None))
+    ex = Linker().link(ex)
+    person = next(e for e in ex.entities.values() if e.cls == "Person")
+    labels = dict(person.labels)
+    assert labels == {"en": "Zhou Mingyuan", "zh-Hant": "周明遠", "zh-Hans": "周明远"}
+
+
+def test_link_pinyin_and_keys():
+    assert pinyin_name("歐陽娜娜", {"欧阳"}) == "Ouyang Nana"
+    assert entity_key("ＡＷＳ") == entity_key("aws")

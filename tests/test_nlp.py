@@ -1,0 +1,70 @@
+"""Entity recognisers and the mention resolver, on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+
+def ents(doc):
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("騰訊雲與華為雲在政企市場競爭", [("腾讯云", "ORG"), ("华为云", "ORG")]),
+    ("輝達執行長黃仁勳訪問台北", [("辉达", "ORG"), ("黄仁勋", "PERSON"), ("台北", "GPE")]),
+])
+def test_nlp_catalogue_marks_known_names_with_ids(run_text, text, expected):
+    doc = run_text(text)
+    assert ents(doc) == expected
+    assert all(e.kb_id_ for e in doc.ents)
+
+
+@pytest.mark.parametrize("text,product", [
+    ("燧原科技推出的T20芯片開始量產", "T20"),
+    ("這家公司發布了Xeon 6處理器", "Xeon 6"),
+    ("新款晶片ZX-9000將於明年上市", "ZX-9000"),
+    ("公司自研的推理服務QuickServe已經上線", "QuickServe"),
+    ("星河科技的Nebula AI芯片", "Nebula"),
+    ("星河科技發布北斗880、天樞770等芯片", "天枢770"),
+])
+def test_nlp_products_from_shape_and_context(run_text, text, product):
+    assert (product, "PRODUCT") in ents(run_text(text))
+
+
+@pytest.mark.parametrize("text", ["2025年營收120.5億元", "全球29個地域", "市場份額達12.3%", "採用5nm製程", "第Q2季度"])
+def test_nlp_products_leave_numbers_alone(run_text, text):
+    assert not [e for e in run_text(text).ents if e.label_ == "PRODUCT"]
+
+
+@pytest.mark.parametrize("text,org", [
+    ("星河科技宣布完成新一輪融資", "星河科技"),
+    ("長鑫存儲擴大產能", "长鑫存储"),
+])
+def test_nlp_orgs_from_head_words(run_text, text, org):
+    assert (org, "ORG") in ents(run_text(text))
+
+
+def test_nlp_persons_need_context(run_text):
+    doc = run_text("星河科技董事長周明遠表示，公司會擴大投資。")
+    assert ("周明远", "PERSON") in ents(doc)
+
+
+def test_nlp_mentions_prefer_catalogue_and_take_legal_suffix(run_text):
+    doc = run_text("阿里巴巴控股集團宣布重組")
+    assert ents(doc)[0] == ("阿里巴巴控股集团", "ORG")
+    assert doc.ents[0].kb_id_ == "alibaba-group"
+
+
+def test_nlp_list_closed_by_product_head_is_products(run_text):
+    doc = run_text("平台集成了DeepSeek、Llama等開源大模型")
+    assert ("DeepSeek", "PRODUCT") in ents(doc)
+
+
+def test_nlp_offsets_point_into_original_text():
+    from kg.extract import Pipelines, extract_document
+    from kg.records import Document
+
+    text = "據報導，臺積電董事長魏哲家表示，先進製程需求強勁。"
+    ex = extract_document(Document(id="d", text=text), Pipelines(ner=None))
+    assert ex.mentions
+    for m in ex.mentions:
+        assert text[m.start:m.end] == m.text

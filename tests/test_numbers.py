@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.numbers import expand_period_range, find_periods, find_quantities, parse_number
+from kg.ontology import load_ontology
+
+
+@pytest.fixture(scope="module")
+def units():
+    onto = load_ontology()
+    return onto.currencies, onto.count_units
+
+
+@pytest.mark.parametrize("text,value", [
+    ("1,845.0", 1845.0), ("333.98", 333.98), ("三〇二點四", 302.4), ("三○二点四", 302.4),
+    ("卅一點六", 31.6), ("十八點五", 18.5), ("一百二十", 120.0), ("廿", 20.0),
+])
+def test_numbers_parse(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text,value,kind,unit", [
+    ("營收1,845.0億元", 184_500_000_000, "money", "CNY"),
+    ("收入333.98億元", 33_398_000_000, "money", "CNY"),
+    ("營收三〇二點四億美元", 30_240_000_000, "money", "USD"),
+    ("淨利卅一點六億港元", 3_160_000_000, "money", "HKD"),
+    ("市值1.055兆元", 1_055_000_000_000, "money", "CNY"),
+    ("增長百分之十八點五", 0.185, "percent", "ratio"),
+    ("增長26%", 0.26, "percent", "ratio"),
+    ("交付26萬輛", 260_000, "count", "vehicle"),
+    ("營收新台幣9,337億元", 933_700_000_000, "money", "TWD"),
+])
+def test_numbers_quantities(units, text, value, kind, unit):
+    from kg.normalise import same_length_convert
+
+    qs = find_quantities(same_length_convert(text), *units)
+    assert len(qs) == 1
+    assert qs[0].value == pytest.approx(value)
+    assert (qs[0].kind, qs[0].unit) == (kind, unit)
+
+
+def test_numbers_ranges_are_midpoints_with_bounds(units):
+    (q,) = find_quantities("毛利率10-15%", *units)
+    assert (q.low, q.high, q.value) == (pytest.approx(0.10), pytest.approx(0.15), pytest.approx(0.125))
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("2025年第二季度", ["2025-Q2"]), ("2025年二季度", ["2025-Q2"]), ("2025年上半年", ["2025-H1"]),
+    ("2024年", ["2024"]), ("2024财年", ["FY2024"]), ("第三季度", ["Q3"]), ("2025年Q1", ["2025-Q1"]),
+])
+def test_numbers_periods(text, labels):
+    assert [p.label for p in find_periods(text)] == labels
+
+
+def test_numbers_period_range_expands_quarters():
+    a, b = find_periods("从2023年三季度至2025年二季度")
+    assert expand_period_range(a, b) == ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3",
+                                         "2024-Q4", "2025-Q1", "2025-Q2"]

@@ -1,0 +1,73 @@
+"""Relation frames, each on sentences written for these tests (none from the sample article)."""
+from __future__ import annotations
+
+import pytest
+
+from kg.normalise import same_length_convert
+
+
+def rels(doc):
+    return {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations}
+
+
+def s(text):
+    return same_length_convert(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # title chains, several organisations and titles before one name
+    ("星河科技董事長兼CEO周明遠表示，公司將擴大投資。",
+     {("周明遠", "chairmanOf", "星河科技"), ("周明遠", "ceoOf", "星河科技")}),
+    ("小米集團董事長雷軍、小米汽車CEO周明遠出席", {("雷軍", "chairmanOf", "小米集團")}),
+    # succession verb, start date
+    ("2024年3月，周明遠接任星河科技CEO。", {("周明遠", "ceoOf", "星河科技")}),
+    # possession and apposition of names
+    ("字節跳動旗下的火山引擎發布新模型", {("火山引擎", "subsidiaryOf", "字節跳動")}),
+    ("騰訊雲今年營收增長", {("騰訊雲", "subsidiaryOf", "騰訊")}),
+    # verb frames: active, passive, by-phrase, lists
+    ("星河科技被騰訊收購。", {("騰訊", "acquired", "星河科技")}),
+    ("壁仞科技發布BR100芯片，由台積電代工。", {("BR100", "developedBy", "壁仞科技"), ("BR100", "manufacturedBy", "台積電")}),
+    ("寒武紀推出思元590、思元370等芯片。", {("思元590", "developedBy", "寒武紀"), ("思元370", "developedBy", "寒武紀")}),
+    ("星河科技面臨來自華為、小米等競爭對手的挑戰。",
+     {("星河科技", "competitorOf", "華為"), ("星河科技", "competitorOf", "小米")}),
+    ("總部位於深圳的大疆創新發布了新款無人機。", {("大疆創新", "headquarteredIn", "深圳")}),
+    ("星河科技與比亞迪簽署合作協議。", {("比亞迪", "partnerOf", "星河科技")}),
+])
+def test_relations_frames(run_text, text, expected):
+    got = rels(run_text(text))
+    assert {(s(a), p, s(b)) for a, p, b in expected} <= got
+
+
+def test_relations_former_role_and_dates(run_text):
+    doc = run_text("時任星河科技總裁的林志偉宣布離職。")
+    (r,) = [r for r in doc._.kg_relations if r.predicate == "presidentOf"]
+    assert dict(r.qualifiers) == {"former": "true"}
+    doc = run_text("2024年3月，周明遠接任星河科技CEO。")
+    (r,) = [r for r in doc._.kg_relations if r.predicate == "ceoOf"]
+    assert dict(r.qualifiers) == {"startDate": "2024-03"}
+
+
+def test_relations_demonstrative_takes_the_earlier_product(run_text):
+    doc = run_text("星河科技推出了Nova100芯片。這款芯片性能比肩輝達A100，部分指標超越英偉達H100。")
+    got = rels(doc)
+    assert ("Nova100", "comparedTo", s("輝達A100")) in got
+    assert ("Nova100", "outperforms", s("英偉達H100")) in got
+
+
+@pytest.mark.parametrize("text", [
+    "星河科技未收購騰訊的任何業務。",           # negation
+    "騰訊、阿里巴巴等公司都發布了財報。",       # a list is not a relation among its members
+    "據路透社報道，小米將發布新手機。",          # a source is not an agent
+])
+def test_relations_not_read_where_the_text_says_none(run_text, text):
+    got = rels(run_text(text))
+    assert not {r for r in got if r[1] in ("acquired", "competitorOf", "partnerOf", "developedBy")}
+
+
+def test_relations_arguments_are_typed(run_text):
+    # a company cannot be 'developed by' anything, and a person cannot be acquired
+    for subj, pred, obj in rels(run_text("騰訊收購了周明遠創辦的星河科技，並推出混元大模型。")):
+        if pred == "developedBy":
+            assert subj.startswith(s("混元"))
+        if pred == "acquired":
+            assert obj != s("周明遠")

@@ -32,6 +32,19 @@ def s(text):
      {("星河科技", "competitorOf", "華為"), ("星河科技", "competitorOf", "小米")}),
     ("總部位於深圳的大疆創新發布了新款無人機。", {("大疆創新", "headquarteredIn", "深圳")}),
     ("星河科技與比亞迪簽署合作協議。", {("比亞迪", "partnerOf", "星河科技")}),
+    # a title with no organisation before it belongs to the organisation the text is about
+    ("台積電今日公布財報。董事長暨總裁魏哲家表示，需求強勁。",
+     {("魏哲家", "chairmanOf", "台積電"), ("魏哲家", "presidentOf", "台積電")}),
+    ("英特爾董事會任命陳立武為執行長。", {("陳立武", "ceoOf", "英特爾")}),
+    # 為 X 供應, 與 X、Y 合作, 由 X 領投 …，Y 跟投, 在 PLACE 興建, ORG PLACE 廠
+    ("寧德時代目前為特斯拉、理想汽車等車企供應動力電池。",
+     {("特斯拉", "suppliedBy", "寧德時代"), ("理想汽車", "suppliedBy", "寧德時代")}),
+    ("鴻海宣布與輝達、軟銀合作。", {("輝達", "partnerOf", "鴻海"), ("軟銀", "partnerOf", "鴻海")}),
+    ("星河科技宣布完成新一輪募資，由騰訊領投，小米、聯想跟投。",
+     {("騰訊", "investedIn", "星河科技"), ("小米", "investedIn", "星河科技"), ("聯想", "investedIn", "星河科技")}),
+    ("鴻海將在墨西哥興建AI伺服器工廠。", {("鴻海", "operatesIn", "墨西哥")}),
+    ("台積電亞利桑那州廠今年量產。", {("台積電", "operatesIn", "亞利桑那州")}),
+    ("三星的產品仍在送樣，而主要競爭對手SK海力士已經出貨。", {("三星", "competitorOf", "SK海力士")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

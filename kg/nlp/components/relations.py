@@ -86,6 +86,10 @@ class RelationExtractor:
         self.former = set(self.lex.get("former", ()))
         self.succession = set(self.lex.get("succession", ()))
         self.passive = tuple(self.lex.get("passive", ()))
+        self.copula = set(self.lex.get("copula", ()))
+        self.appoint = tuple(self.lex.get("appoint", ()))
+        self.benefactive = tuple(self.lex.get("benefactive", ()))
+        self.facility = tuple(self.lex.get("facility", ()))
         self.sources = tuple(self.lex.get("source_marker", ()))
         if not Doc.has_extension("kg_relations"):
             Doc.set_extension("kg_relations", default=None)
@@ -174,6 +178,15 @@ class RelationExtractor:
             return u if self._side(sent, prev, u, prop, side, text, group=False) else None
         return None
 
+    def _topic_org(self, sent: _Sentence, prev: list[_Sentence], before: int, text: str) -> Arg | None:
+        """The organisation a sentence is about: its first (non-source) ORG before ``before``,
+        else the first ORG of the sentences before it."""
+        for candidates in ([u for u in sent.units if u.end <= before], *[s.units for s in reversed(prev)]):
+            for u in candidates:
+                if u.label == "ORG" and not any(text.endswith(m, 0, self._start(sent, u)) for m in self.sources):
+                    return u
+        return None
+
     def _same_class_needed(self, prop: str) -> bool:
         info = self.onto.properties[prop]
         return set(info.domain) == set(info.range) and len(info.domain) > 1
@@ -197,32 +210,69 @@ class RelationExtractor:
     def _verb(self, text, sent, prev, out):
         for frame in self.frames["verb"]:
             right_side = "object" if frame.left == "subject" else "subject"
-            for cs, ce in clause_spans(text, sent.start, sent.end):
+            carried: tuple[int, list[Arg]] | None = None  # (clause, other argument) of this frame's last reading
+            for ci, (cs, ce) in enumerate(clause_spans(text, sent.start, sent.end)):
                 for ts, te, _ in self._triggers(text, frame.words, cs, ce):
                     if any(u.start < te and ts < u.end for u in sent.units) or _NEGATION.search(text[cs:ts]):
                         continue
-                    before = [u for u in sent.units if cs <= self._start(sent, u) and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
-                    after = [u for u in sent.units if te <= self._start(sent, u) < ce and self._start(sent, u) - te <= MAX_RIGHT_GAP]
-                    left_u = before[-1] if before else None
-                    if left_u is None:  # the clause has no subject of its own: the sentence topic
-                        left_u = self._topic(sent, cs, frame.property, frame.left, prev, text)
-                    lefts = self._side(sent, prev, left_u, frame.property, frame.left, text, group=frame.left == "subject")
-                    right_u = after[0] if after else None
-                    rights = self._side(sent, prev, right_u, frame.property, right_side, text, group=True)
-                    if lefts and not rights and left_u is not None:
-                        # "B 被 A 收購", "B 由 A 代工", "A 與 B 合作": the other argument stands before
-                        earlier = [u for u in sent.units if u.end <= self._start(sent, left_u)
-                                   and self._links_back(text[u.end:self._start(sent, left_u)], frame.property in self.onto.symmetric)]
-                        for u in reversed(earlier):
-                            rights = self._side(sent, prev, u, frame.property, right_side, text, group=True)
-                            if rights:
-                                break
-                    if rights and not lefts:
-                        last = max(r.end for r in rights)
-                        later = [u for u in sent.units if u.start >= last and u.start < ce]
-                        lefts = self._side(sent, prev, later[0] if later else None, frame.property, frame.left, text, group=False)
+                    lefts, rights = self._verb_args(text, sent, prev, frame, right_side, cs, ce, ts, te)
+                    if lefts and not rights and carried and carried[0] == ci - 1:
+                        # "由鴻海領投，高通、緯創跟投": the next clause shares the other argument
+                        rights = [r for r in carried[1] if r not in lefts]
+                    if lefts and rights:
+                        carried = (ci, rights)
                     subjects, objects = (lefts, rights) if frame.left == "subject" else (rights, lefts)
                     self._emit(out, subjects, frame.property, objects, frame, sent, "kg.verb.v1", (ts, te))
+
+    def _verb_args(self, text, sent, prev, frame, right_side, cs, ce, ts, te):
+        prop = frame.property
+        before = [u for u in sent.units if cs <= self._start(sent, u) and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
+        after = [u for u in sent.units if te <= self._start(sent, u) < ce and self._start(sent, u) - te <= MAX_RIGHT_GAP]
+        left_u = before[-1] if before else None
+        located: list[Arg] = []
+        if left_u is not None and not self._fits(prop, frame.left, left_u) and self._fits(prop, right_side, left_u) \
+                and re.search(r"(在|于|於|位于|位於)\S{0,4}$", text[cs:self._start(sent, left_u)]):
+            # "鴻海在美國德州休士頓興建工廠": the place before the verb is its object
+            located = [left_u]
+            earlier = [u for u in before if u.end <= left_u.start and self._fits(prop, frame.left, u)]
+            left_u = earlier[-1] if earlier else self._topic(sent, cs, prop, frame.left, prev, text)
+        if left_u is None:  # the clause has no subject of its own: the sentence topic
+            left_u = self._topic(sent, cs, prop, frame.left, prev, text)
+        lefts = self._side(sent, prev, left_u, prop, frame.left, text, group=frame.left == "subject")
+        if located:
+            return lefts, located
+        right_u = after[0] if after else None
+        rights = self._side(sent, prev, right_u, prop, right_side, text, group=True)
+        group_start = None
+        if left_u is not None:
+            lgroup = self._group(sent, left_u, text) if left_u.label != "ANAPHOR" else [left_u]
+            group_start = min(self._start(sent, u) for u in lgroup)
+        if lefts and left_u is not None:
+            prep = re.search("(" + "|".join(map(re.escape, self.benefactive)) + r")\s*$", text[cs:group_start])
+            if prep and not rights:
+                # "寧德時代為特斯拉、理想汽車供應電池": the group after 為 is the other argument
+                earlier = [u for u in sent.units if cs <= self._start(sent, u) and u.end <= cs + prep.start()]
+                swapped = self._side(sent, prev, earlier[-1] if earlier else None, prop, frame.left, text, group=False)
+                others = [u for u in self._group(sent, left_u, text) if self._fits(prop, right_side, u)]
+                if swapped and others:
+                    return swapped, others
+        if lefts and not rights and left_u is not None:
+            # "B 被 A 收購", "B 由 A 代工", "A 與 B 合作": the other argument stands before
+            earlier = [u for u in sent.units if u.end <= group_start
+                       and self._links_back(text[u.end:group_start], prop in self.onto.symmetric)]
+            for u in reversed(earlier):
+                rights = self._side(sent, prev, u, prop, right_side, text, group=True)
+                if rights:
+                    break
+            if not rights and re.search(r"由\s*$", text[cs:self._start(sent, left_u)]):
+                # "…完成募資，由鴻海領投": the agent after 由 acts on the sentence topic
+                topic = self._topic(sent, sent.end, prop, right_side, prev, text)
+                rights = self._side(sent, prev, topic, prop, right_side, text, group=False)
+        if rights and not lefts:
+            last = max(r.end for r in rights)
+            later = [u for u in sent.units if u.start >= last and u.start < ce]
+            lefts = self._side(sent, prev, later[0] if later else None, prop, frame.left, text, group=False)
+        return lefts, rights
 
     def _noun(self, text, sent, prev, out):
         for frame in self.frames["noun"]:
@@ -232,12 +282,14 @@ class RelationExtractor:
                     continue
                 near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
                         and not re.search(r"[，,；;。]", text[u.end:ts])]
+                if not near:  # "主要競爭對手SK海力士": the name right after the noun
+                    near = [u for u in sent.units if te <= self._start(sent, u) <= te + 1][:1]
                 if not near:
                     continue
                 listed = self._side(sent, prev, near[-1], frame.property, frame.left, text, group=True)
                 if not listed:
                     continue
-                first = min(self._start(sent, u) for u in listed)
+                first = min(self._start(sent, u) for u in listed + [Arg(ts, te, "", "", "")])
                 others = []
                 for u in reversed([u for u in sent.units if u.end <= first]):
                     others = self._side(sent, prev, u, frame.property, other_side, text, group=False)
@@ -257,6 +309,9 @@ class RelationExtractor:
         for ts, te, w in self._triggers(text, words, sent.start, sent.end):
             owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
             owned = [u for u in sent.units if self._start(sent, u) >= te and self._start(sent, u) - te <= 2]
+            if not owner and owned:  # "旗下七鮮超市…": the organisation the sentence is about
+                topic = self._topic_org(sent, prev, ts, text)
+                owner = [topic] if topic is not None else []
             if not owner:
                 continue
             if not owned:  # "B 是 A 的子公司"
@@ -271,7 +326,14 @@ class RelationExtractor:
 
     def _adjacent(self, text, sent, args, out):
         inside = [a for a in args if sent.start <= a.start and a.end <= sent.end]
+        frames = [f for f in self.frames["noun"] if f.property == "operatesIn"]
         for a, b in zip(inside, inside[1:]):
+            # "台積電亞利桑那州廠", "小米位於北京亦莊的汽車工廠": an organisation's site in a place
+            if frames and a.label == "ORG" and re.fullmatch(r"(位于|位於|在)?", text[a.end:b.start]) \
+                    and self._fits("operatesIn", "object", b) \
+                    and any(text.startswith(f, b.end) or text.startswith(f, b.end + 1) or text.startswith(f, b.end + 3)
+                            for f in self.facility):
+                self._emit(out, [a], "operatesIn", [b], frames[0], sent, "kg.adjacent.v1", (a.start, b.end))
             if a.label != "ORG" or text[a.end:b.start].strip():
                 continue
             for frame in self.frames["adjacent"]:
@@ -332,7 +394,7 @@ class RelationExtractor:
                 elif j in orgs_at_end:
                     chain.append(("org", orgs_at_end[j]))
                     j = orgs_at_end[j].start
-                elif text[j - 1] in "、兼和及与與&":
+                elif text[j - 1] in self.coordinators or text[j - 1] == "&":
                     chain.append(("coord",))
                     j -= 1
                 elif text[j - 1] == "的" and chain and chain[-1][0] == "title":
@@ -345,6 +407,11 @@ class RelationExtractor:
                     else:
                         break
             org, former = None, False
+            if chain and not any(item[0] == "org" for item in chain) and any(item[0] == "title" for item in chain):
+                start = min(item[2] for item in chain if item[0] == "title")
+                org = self._topic_org(sent, prev, start, text)
+                if org is not None:
+                    chain.append(("org", org, "topic"))
             for item in reversed(chain):
                 if item[0] == "org":
                     org = item[1]
@@ -354,8 +421,25 @@ class RelationExtractor:
                     used_titles.add(item[2])
                     frame = self.title_words[item[1]]
                     quals = (("former", "true"),) if former else ()
-                    self._emit(out, [p], frame.property, [org], frame, sent, "kg.title.v1", (item[2], item[2] + len(item[1])), quals)
-        # PERSON 出任/接任/卸任 ORG TITLE
+                    implicit = any(i[0] == "org" and len(i) > 2 for i in chain)
+                    self._emit(out, [p], frame.property, [org], frame, sent, "kg.title.v1",
+                               (item[2], item[2] + len(item[1])), quals, penalty=0.15 if implicit else 0.0)
+        # ORG 任命 PERSON 為 TITLE
+        for s, e, w in titles:
+            if s in used_titles or text[s - 1:s] not in ("为", "為"):
+                continue
+            who = [u for u in persons if u.end == s - 1]
+            if not who:
+                continue
+            k = who[0].start
+            if not any(text.endswith(a, sent.start, k) for a in self.appoint):
+                continue
+            orgs = [u for u in sent.units if u.label == "ORG" and u.end <= k]
+            if orgs:
+                used_titles.add(s)
+                frame = self.title_words[w]
+                self._emit(out, who, frame.property, [orgs[-1]], frame, sent, "kg.title.v1", (s, e))
+        # PERSON 出任/接任/卸任/是 ORG (的) TITLE
         for s, e, w in titles:
             if s in used_titles:
                 continue
@@ -363,7 +447,7 @@ class RelationExtractor:
             if org is None:
                 continue
             k = org.start
-            verb = next((v for v in sorted(self.succession | self.former, key=len, reverse=True)
+            verb = next((v for v in sorted(self.succession | self.former | self.copula, key=len, reverse=True)
                          if text.endswith(v, sent.start, k)), None)
             if verb is None:
                 continue

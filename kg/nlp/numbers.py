@@ -94,8 +94,18 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
             continue
         out.append(Quantity(m.start(), m.end(), value / 100, "percent", "ratio",
                             low / 100 if low is not None else None, high / 100 if high is not None else None))
+    compound = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*(兆|万亿|萬億)\s*({_NUM})\s*(亿|億)\s*(?:({cur}))?")
+    for m in compound.finditer(text, start, end):
+        try:
+            value = parse_number(m.group(2)) * 1e12 + parse_number(m.group(4)) * 1e8
+        except ValueError:
+            continue
+        code = currencies.get(m.group(1) or m.group(6) or "")
+        out.append(Quantity(m.start(), m.end(), value, "money" if code else "number", code or ""))
     money = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*({_MAG})?\s*(?:({cur})|({cnt}))?")
     for m in money.finditer(text, start, end):
+        if any(q.start <= m.start() < q.end for q in out):
+            continue
         num, mag, cur_before, cur_after, unit = m.group(2), m.group(3), m.group(1), m.group(4), m.group(5)
         if any(q.start <= m.start(2) < q.end for q in out):
             continue
@@ -134,11 +144,31 @@ _PERIOD = re.compile(r"(?:((?:19|20)\d{2})\s*(?:年度?|财年|財年|fiscal yea
                      r"|((?:19|20)\d{2})\s*(财年|財年|年度|年)|FY\s?((?:19|20)?\d{2})")
 
 
+_QUARTER_END = re.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?\s*(?:止)?(?:的)?\s*(?:三个月|三個月|第[一二三四1-4]季|季度)")
+_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号號])(?!底|末|止)")
+
+
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Period]:
-    """Reporting periods in ``text[start:end]``."""
+    """Reporting periods in ``text[start:end]``.
+
+    >>> [p.label for p in find_periods("截至2025年6月30日止三個月，2025年9月交付")]
+    ['2025-Q2', '2025-09']
+    """
     end = len(text) if end is None else end
     out = []
+    for m in _QUARTER_END.finditer(text, start, end):
+        month = int(m.group(2))
+        if month in (3, 6, 9, 12):
+            out.append(Period(m.start(), m.end(), f"{m.group(1)}-Q{month // 3}", int(m.group(1)), f"Q{month // 3}"))
+    for m in _MONTH.finditer(text, start, end):
+        if any(p.start <= m.start() < p.end for p in out):
+            continue
+        month = int(m.group(2))
+        if 1 <= month <= 12:
+            out.append(Period(m.start(), m.end(), f"{m.group(1)}-{month:02d}", int(m.group(1)), f"M{month:02d}"))
     for m in _PERIOD.finditer(text, start, end):
+        if any(p.start <= m.start() < p.end for p in out):
+            continue
         g = m.groups()
         if g[6]:  # bare year / fiscal year
             year = int(g[6])
@@ -167,7 +197,7 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         else:
             label = str(year)
         out.append(Period(m.start(), m.end(), label, year, part))
-    return out
+    return sorted(out, key=lambda p: p.start)
 
 
 def expand_period_range(first: Period, last: Period) -> list[str]:

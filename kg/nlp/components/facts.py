@@ -25,6 +25,8 @@ from .relations import doc_args
 __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 
 MAX_METRIC_GAP = 60
+_GLUE = re.compile(r"(的|以|为|為|达|達|达到|達到)?\s*")
+_CLAUSE = re.compile(r"[，,；;：:]")
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,18 @@ class FactExtractor:
         self.cues = onto.cues
         self.series = onto.lexicon.get("series", ())
         self.pronouns = tuple(onto.lexicon.get("anaphor_org", ()))
+        self.segments = tuple(onto.lexicon.get("segment", ()))
+        self.source_cues = tuple(onto.lexicon.get("source_cue", ()))
+        self.sources = tuple(onto.lexicon.get("source_marker", ()))
+        self.respectively = tuple(onto.lexicon.get("respectively", ()))
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
 
     def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None) -> Arg | None:
-        cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")]
+        cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")
+                 and not self._is_source(text, a)]
         # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
-        glued = [a for a in args if a.end <= q.start and re.fullmatch(r"的?\s*", text[a.end:q.start])
+        glued = [a for a in args if a.end <= q.start and _GLUE.fullmatch(text[a.end:q.start])
                  and a.label in ("ORG", "PRODUCT")]
         if glued:
             return glued[-1]
@@ -67,13 +74,27 @@ class FactExtractor:
             return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
         return prev_topic
 
-    def _metric_for(self, text, ss, q: Quantity) -> tuple[str, int] | None:
+    def _is_source(self, text: str, a: Arg) -> bool:
+        """``Canalys數據顯示``, ``根據IDC``: who reports a figure is not its subject."""
+        return any(text.startswith(c, a.end) for c in self.source_cues) or \
+            any(text.endswith(m, 0, a.start) for m in self.sources)
+
+    def _metric_for(self, text, ss, q: Quantity, wide: bool = False) -> tuple[str, int] | None:
         after = re.match(r"的?([^\d，,。；;]{1,6})", text[q.end:q.end + 8])
         if after:
             for w, m in self.metric_words.items():
                 if after.group(1).startswith(w) and self.onto.metrics[m]["kind"] == "ratio" and q.kind == "percent":
                     return m, q.end
-        found = find_words(text, tuple(self.metric_words), max(ss, q.start - MAX_METRIC_GAP), q.start)
+        lo = max(ss, q.start - MAX_METRIC_GAP)
+        if not wide:  # the metric word of a number stands in its own clause
+            cut = [m.end() for m in _CLAUSE.finditer(text, lo, q.start) if not (text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit())]
+            lo = cut[-1] if cut else lo
+        found = find_words(text, tuple(self.metric_words), lo, q.start)
+        if not found and not wide and lo > ss:
+            # "營收2476億元，同比微增2%": a clause of growth words continues the metric before it
+            head = text[lo:q.start]
+            if any(find_words(head, self.cues[k]) for k in ("yoy", "qoq", "growth", "decline")):
+                return self._metric_for(text, ss, q, wide=True)
         if not found:
             return None
         s, e, w = found[-1]
@@ -105,16 +126,19 @@ class FactExtractor:
         doc_year = int(doc.user_data["kg_date"][:4]) if doc.user_data.get("kg_date") else None
         out: list[FoundFact] = []
         prev_topic: Arg | None = None
+        last_period: str | None = None
         for ss, se in sentence_spans(text):
             quantities = find_quantities(text, self.onto.currencies, self.onto.count_units, ss, se)
             periods = find_periods(text, ss, se)
             in_list = self._lists(text, quantities)
             series = self._series(text, ss, quantities, periods)
+            owners = self._respectively(text, args, quantities)
             series_metric = None
             for i, q in enumerate(quantities):
                 if q.kind == "number":
                     continue
-                mk = self._metric_for(text, ss, q)
+                glued = any(_GLUE.fullmatch(text[a.end:q.start]) for a in args if a.end <= q.start)
+                mk = self._metric_for(text, ss, q, wide=glued or i in owners or i in series)
                 if i in series and series_metric is not None:
                     mk = series_metric
                 if mk is None:
@@ -122,7 +146,6 @@ class FactExtractor:
                 if i in series and series_metric is None:
                     series_metric = mk
                 metric, anchor = mk
-                glued = any(re.fullmatch(r"的?\s*", text[a.end:q.start]) for a in args if a.end <= q.start)
                 if not glued and re.search(r"(远低于|远高于|低于|高于|远超|不及|相比)", text[anchor:q.start]):
                     continue  # a figure given for comparison, of no named entity
                 between = text[anchor:q.start] if anchor < q.start else ""
@@ -130,17 +153,21 @@ class FactExtractor:
                 if got is None:
                     continue
                 metric, value = got
-                subject = self._subject(text, args, ss, q, min(anchor, q.start), prev_topic)
+                subject = owners.get(i) or self._subject(text, args, ss, q, min(anchor, q.start), prev_topic)
                 if subject is None:
                     continue
+                if find_words(text[subject.end:min(anchor, q.start) + 1], self.segments) and subject.end < anchor:
+                    continue  # a business segment's figure, not the company's
                 if i in series:
                     period = series[i]
-                elif i in in_list:
+                elif i in in_list and i not in owners:
                     continue
                 else:
                     period = self._period(text, periods, q, doc_year)
                     if period == "":
                         continue
+                    if period is None and not periods:
+                        period = last_period  # "期內…": the period the text has been speaking of
                 approx = bool(re.search("(" + "|".join(map(re.escape, self.cues["approximate"])) + r")\s*$",
                                         text[max(ss, q.start - 3):q.start])) or q.low is not None
                 market = None
@@ -150,11 +177,36 @@ class FactExtractor:
                 basis = "QoQ" if find_words(between, self.cues["qoq"]) else ("YoY" if find_words(between, self.cues["yoy"]) else None)
                 out.append(FoundFact(subject, metric, value, q.unit, period, (ss, se), (q.start, q.end), market,
                                      basis, approx))
-            firsts = [a for a in args if ss <= a.start < se and a.label == "ORG"]
+            firsts = [a for a in args if ss <= a.start < se and a.label == "ORG" and not self._is_source(text, a)]
             if firsts:
                 prev_topic = firsts[0]
+            dated = [p for p in periods if p.year is not None]
+            if dated:
+                last_period = dated[-1].label
         doc._.kg_facts = out
         return doc
+
+    def _respectively(self, text, args, quantities) -> dict[int, Arg]:
+        """``OPPO、小米和蘋果分別以16%、15%和14%``: pair a list of names with a list of values."""
+        out: dict[int, Arg] = {}
+        for s, e, _ in find_words(text, self.respectively):
+            values = [i for i, q in enumerate(quantities) if q.start >= e]
+            run = values[:1]
+            for i in values[1:]:
+                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[quantities[run[-1]].end:quantities[i].start]):
+                    run.append(i)
+                else:
+                    break
+            names = [a for a in args if a.end <= s and a.label in ("ORG", "PRODUCT")]
+            group = names[-1:]
+            for a in reversed(names[:-1]):
+                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[a.end:group[0].start]):
+                    group.insert(0, a)
+                else:
+                    break
+            if run and len(group) == len(run) and (not group or s - group[-1].end <= 2):
+                out.update(zip(run, group))
+        return out
 
     @staticmethod
     def _lists(text: str, quantities: list[Quantity]) -> set[int]:

@@ -29,7 +29,7 @@ _SUFFIX = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|Turbo|Flash|Pre
 _CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9\-.]*\d)[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]" + _SUFFIX + r"(?![A-Za-z0-9])")
 _SPACED = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+ \d{1,4}[A-Za-z]?" + _SUFFIX + r"(?![A-Za-z0-9])")
 _NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|[A-Z]\d|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
-_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2})(?![\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d)")
+_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2})(?![\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
 _NAME_TAGS = {"n", "nz", "nr", "nrt", "ns", "nt", "j", "x", "eng", "nrfg", "vn", "an"}
 _SURE_TAGS = {"nz", "nr", "nrt", "nt", "j", "nrfg"}

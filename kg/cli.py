@@ -213,5 +213,135 @@ def stats(graph: Path = typer.Argument(..., help="A graph file written by 'kg bu
         typer.echo(f"  {row['pagerank']:.4f}  {row['entity']} ({row['class']}, degree {row['degree']})")
 
 
+eval_app = typer.Typer(help="Measure extraction and the trained models.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the models kg ships, from the corpora in ../shared/data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+
+
+def _print_scores(report: dict, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    for name, part in report.items():
+        if not isinstance(part, dict) or "P" not in part:
+            continue
+        for key in ("recall_by_predicate", "recall_by_type"):
+            if key in part:
+                typer.echo(f"{name} {key.replace('_', ' ')}: {part[key]}")
+        typer.echo(f"{name:10} P={part['P']:.3f} R={part['R']:.3f} F1={part['F1']:.3f} "
+                   f"({part['predicted']} predicted, {part['gold']} gold)")
+
+
+@eval_app.command("relations")
+@_guard
+def eval_relations(gold: Path = typer.Argument(..., help="Gold relations, JSONL (the shared scorer's format)."),
+                   paths: List[Path] = typer.Argument(..., help="The documents to extract from (files or folders)."),
+                   facts: Optional[Path] = typer.Option(None, "--facts", help="Gold facts, JSONL."),
+                   entities: Optional[Path] = typer.Option(None, "--entities", help="Gold entities, JSONL."),
+                   rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model."),
+                   as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+                   show_errors: bool = typer.Option(False, "--errors", help="List misses and false positives.")):
+    """Extract from PATHS and score relations (and facts, entities) with the shared scorer's rules."""
+    from .evaluate import load_jsonl, score_entities, score_facts, score_relations
+    from .extract import to_jsonl_records
+
+    preds = [r for ex in _extractions(paths, rules_only=rules_only, keep_going=False, progress=True)
+             for r in to_jsonl_records(ex)]
+    report = {"relations": score_relations(preds, load_jsonl(gold))}
+    if facts:
+        report["facts"] = score_facts(preds, load_jsonl(facts))
+    if entities:
+        report["entities"] = score_entities(preds, load_jsonl(entities))
+    if show_errors and not as_json:
+        for m in report["relations"]["missed"]:
+            typer.echo("missed: " + " ".join(m))
+        for fp in report["relations"]["false_positives"]:
+            typer.echo("not in gold: " + " ".join(map(str, fp)))
+    _print_scores(report, as_json)
+
+
+class NerDataset(str, Enum):
+    resume = "resume"
+    msra = "msra"
+    cluener = "cluener"
+
+
+@eval_app.command("ner")
+@_guard
+def eval_ner(dataset: NerDataset = typer.Option(..., "--dataset", help="resume, msra or cluener."),
+             split: str = typer.Option("test", "--split", help="dev or test (cluener: dev)."),
+             model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline (default: the shipped one)."),
+             data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Where the corpora are."),
+             as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Score the NER model on a corpus, in that corpus's own labels: per label and micro P/R/F1, macro F1."""
+    ner = _training_module("kg.training.ner")
+    report = ner.evaluate_ner(dataset=dataset.value, split=split, model=model, data_dir=data_dir)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"{'label':14} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}")
+    for label, v in report["per_label"].items():
+        typer.echo(f"{label:14} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v.get('support', ''):>8}")
+    m = report["micro"]
+    typer.echo(f"{'micro':14} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
+    typer.echo(f"macro F1 {report['macro_f1']:.3f}  ({report['dataset']} {report['split']})")
+
+
+@eval_app.command("relclass")
+@_guard
+def eval_relclass(dataset: str = typer.Option("finre", "--dataset", help="finre, or duie (the held-out company predicates)."),
+                  split: str = typer.Option("valid", "--split", help="FinRE split name (valid)."),
+                  file: Optional[Path] = typer.Option(None, "--file", help="Score this file instead (FinRE format)."),
+                  model: Optional[Path] = typer.Option(None, "--model", help="A trained classifier (default: the shipped one)."),
+                  data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Where the corpora are."),
+                  as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Score the relation classifier: accuracy and macro F1 over the dataset's own labels."""
+    train = _training_module("kg.relclass.train")
+    report = train.evaluate_relclass(dataset=dataset, split=split, file=file, model=model, data_dir=data_dir)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    for label, v in sorted(report["per_label"].items()):
+        typer.echo(f"{label:10} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f} n={v.get('support', '')}")
+    typer.echo(f"accuracy {report['accuracy']:.3f}  macro F1 {report['macro_f1']:.3f}  "
+               f"({report['dataset']} {report['split']}, {report.get('n', '?')} instances)")
+
+
+@train_app.command("ner")
+@_guard
+def train_ner(output: Path = typer.Option(Path("kg/models/zh_ner"), "-o", "--output", help="Where to write the pipeline."),
+              data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Where the corpora are."),
+              seed: int = typer.Option(0, help="Random seed (the run is reproducible from it)."),
+              max_steps: Optional[int] = typer.Option(None, help="Stop after this many updates."),
+              checkpoint_dir: Optional[Path] = typer.Option(None, help="Save checkpoints here."),
+              resume: bool = typer.Option(False, help="Resume from the checkpoint in --checkpoint-dir.")):
+    """Train the Chinese NER from Resume, MSRA and CLUENER2020 (labels mapped onto the project's)."""
+    ner = _training_module("kg.training.ner")
+    path = ner.train_ner(output=output, data_dir=data_dir, seed=seed, max_steps=max_steps,
+                         checkpoint_dir=checkpoint_dir, resume=resume)
+    typer.echo(f"wrote {path}")
+
+
+@train_app.command("relclass")
+@_guard
+def train_relclass(output: Path = typer.Option(Path("kg/models/relclass_zh"), "-o", "--output", help="Where to write the model."),
+                   data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Where the corpora are."),
+                   seed: int = typer.Option(0, help="Random seed."),
+                   max_steps: Optional[int] = typer.Option(None, help="Stop after this many updates.")):
+    """Train the relation classifier on FinRE and the DuIE company predicates."""
+    train = _training_module("kg.relclass.train")
+    typer.echo(f"wrote {train.train_relclass(output=output, data_dir=data_dir, seed=seed, max_steps=max_steps)}")
+
+
+def _training_module(name: str):
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        raise KGError(f"{name} cannot be imported ({e}); install the package with its training files") from e
+
+
 def main() -> None:
     app()

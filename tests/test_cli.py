@@ -13,6 +13,7 @@ from kg.cli import app
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+COMMANDS += sorted(f"{g.name} {c.name}" for g in app.registered_groups for c in g.typer_instance.registered_commands)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def built(tmp_path_factory, data_dir):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_cli_every_command_has_help(command):
-    res = runner.invoke(app, [command, "--help"])
+    res = runner.invoke(app, [*command.split(), "--help"])
     assert res.exit_code == 0
     assert len(res.output) > 200
 
@@ -34,6 +35,16 @@ def test_cli_every_command_has_help(command):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_cli_every_command_is_in_the_readme(command):
     assert re.search(rf"\bkg {command}\b", (ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+def test_cli_eval_relations_scores_against_gold(data_dir, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"subject": "馬化騰", "predicate": "chairmanOf", "object": "騰訊控股",
+                                "object_aliases": ["騰訊"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["eval", "relations", str(gold), str(data_dir / "tiny.zh-Hant.txt"), "--rules-only", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["relations"]["R"] == 1.0
 
 
 def test_cli_build_writes_requested_formats(built):

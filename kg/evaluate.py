@@ -1,0 +1,152 @@
+"""Score extractions against gold files with the shared scorer's rules.
+
+The rules (``../shared/eval/score.py`` defines them; this module implements them
+for ``kg eval relations``):
+
+* names are compared after NFKC, Traditional→Simplified, case folding and
+  removing spaces and punctuation; a predicted argument matches through its
+  label, text or any alias, a gold one through its name or aliases;
+* predicates must be equal, or the predicted one a sub-property of the gold one
+  (``ceoOf`` states ``executiveOf``); symmetric predicates match either way;
+* precision counts distinct predicted (doc, subject label, predicate, object label);
+* a fact matches on metric, subject, value within 0.5 % and the period when the gold has one.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from .ontology import load_ontology, to_simplified
+
+__all__ = ["norm", "score_relations", "score_facts", "score_entities", "load_jsonl"]
+
+_PUNCT = re.compile(r"[\s\u3000·•・.,，。、:：;；'\"“”‘’()（）\[\]【】《》<>-]+")
+_TYPES = {"PERSON": "Person", "PER": "Person", "ORG": "Organization", "PRODUCT": "Product", "GPE": "Place",
+          "LOC": "Place", "Person": "Person", "Organization": "Organization", "Product": "Product", "Place": "Place"}
+
+
+def norm(name) -> str:
+    """The form two names are compared in.
+
+    >>> norm("阿里雲 Cloud") == norm("阿里云cloud")
+    True
+    """
+    if not name:
+        return ""
+    return _PUNCT.sub("", to_simplified(unicodedata.normalize("NFKC", str(name))).casefold())
+
+
+def load_jsonl(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _pred_names(arg) -> set[str]:
+    if isinstance(arg, str):
+        return {norm(arg)} - {""}
+    names = {norm(arg.get("label")), norm(arg.get("text"))} | {norm(a) for a in arg.get("aliases", []) or []}
+    return names - {""}
+
+
+def _gold_names(rec: dict, side: str) -> set[str]:
+    return ({norm(rec[side])} | {norm(a) for a in rec.get(side + "_aliases", []) or []}) - {""}
+
+
+def _doc_tail(doc) -> str:
+    tail = re.split(r"[/#]", str(doc).rstrip("/"))[-1]
+    return tail
+
+
+def _same_doc(pred: dict, gold: dict) -> bool:
+    if "doc" not in gold or "doc" not in pred:
+        return True
+    tail = _doc_tail(pred["doc"])
+    return tail == gold["doc"] or tail.rsplit(".", 1)[0] == gold["doc"]
+
+
+def _prf(tp_pred: int, n_pred: int, found: int, n_gold: int) -> dict:
+    p = tp_pred / n_pred if n_pred else 0.0
+    r = found / n_gold if n_gold else 0.0
+    return {"P": p, "R": r, "F1": 2 * p * r / (p + r) if p + r else 0.0, "predicted": n_pred, "gold": n_gold}
+
+
+def score_relations(preds: Iterable[dict], golds: list[dict]) -> dict:
+    """Precision, recall and F1 of predicted relations, with false positives and misses."""
+    onto = load_ontology()
+    implies = {p: {i.super_property} for p, i in onto.properties.items() if i.super_property}
+    symmetric = onto.symmetric
+
+    def match(p: dict, g: dict) -> bool:
+        if p["predicate"] != g["predicate"] and g["predicate"] not in implies.get(p["predicate"], ()):
+            return False
+        if not _same_doc(p, g):
+            return False
+        ps, po = _pred_names(p["subject"]), _pred_names(p["object"])
+        gs, go = _gold_names(g, "subject"), _gold_names(g, "object")
+        return bool(ps & gs and po & go) or (g["predicate"] in symmetric and bool(ps & go and po & gs))
+
+    distinct: dict[tuple, dict] = {}
+    for p in preds:
+        if "predicate" in p:
+            label = lambda a: norm(a.get("label") if isinstance(a, dict) else a)  # noqa: E731
+            distinct.setdefault((p.get("doc"), label(p["subject"]), p["predicate"], label(p["object"])), p)
+    tp = [k for k, p in distinct.items() if any(match(p, g) for g in golds)]
+    found = [g for g in golds if any(match(p, g) for p in distinct.values())]
+    out = _prf(len(tp), len(distinct), len(found), len(golds))
+    by_pred: dict[str, list[int]] = {}
+    for g in golds:
+        by_pred.setdefault(g["predicate"], [0, 0])[1] += 1
+    for g in found:
+        by_pred[g["predicate"]][0] += 1
+    out["recall_by_predicate"] = {k: f"{a}/{b}" for k, (a, b) in sorted(by_pred.items())}
+    out["false_positives"] = sorted(k[1:] for k in distinct if k not in set(tp))
+    out["missed"] = [(g["subject"], g["predicate"], g["object"]) for g in golds if g not in found]
+    return out
+
+
+def score_facts(preds: Iterable[dict], golds: list[dict]) -> dict:
+    """Precision, recall and F1 of predicted facts."""
+    def match(p: dict, g: dict) -> bool:
+        if p.get("metric") != g["metric"] or not _same_doc(p, g):
+            return False
+        if not _pred_names(p["subject"]) & _gold_names(g, "subject"):
+            return False
+        try:
+            pv, gv = float(p["value"]), float(g["value"])
+        except (TypeError, ValueError, KeyError):
+            return False
+        if abs(pv - gv) > 0.005 * abs(gv) + 1e-12:
+            return False
+        return not g.get("period") or str(p.get("period", "")) == g["period"]
+
+    preds = [p for p in preds if "metric" in p]
+    tp = sum(1 for p in preds if any(match(p, g) for g in golds))
+    found = [g for g in golds if any(match(p, g) for p in preds)]
+    out = _prf(tp, len(preds), len(found), len(golds))
+    out["missed"] = [(g["subject"], g["metric"], g["value"], g.get("period")) for g in golds if g not in found]
+    return out
+
+
+def score_entities(preds: Iterable[dict], golds: list[dict]) -> dict:
+    """Precision, recall and F1 of entity mentions (text and type, per document)."""
+    def doc_of(rec):
+        d = rec.get("doc")
+        if d is None:
+            return None
+        tail = _doc_tail(d)
+        return tail.rsplit(".", 1)[0] if "." in tail else tail
+
+    pred = {(doc_of(p), norm(p["mention"]["text"]), _TYPES.get(p["mention"].get("type"))) for p in preds if "mention" in p}
+    pred = {k for k in pred if k[2]}
+    gold = {(g.get("doc"), norm(g["text"]), g["type"]) for g in golds if g["type"] in set(_TYPES.values())}
+    if all(k[0] is None for k in gold):
+        pred = {(None,) + k[1:] for k in pred}
+    tp = len(pred & gold)
+    out = _prf(tp, len(pred), tp, len(gold))
+    out["recall_by_type"] = {t: f"{len({k for k in gold if k[2] == t} & pred)}/{len({k for k in gold if k[2] == t})}"
+                             for t in ("Person", "Organization", "Product", "Place")}
+    out["missed"] = sorted(k[1:] for k in gold - pred)
+    return out

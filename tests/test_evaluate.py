@@ -1,0 +1,52 @@
+"""kg.evaluate follows the shared scorer's rules; checked on hand-made cases and against the scorer itself."""
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from kg.evaluate import norm, score_entities, score_facts, score_relations
+
+GOLD = [{"doc": "a", "subject": "吳泳銘", "predicate": "ceoOf", "object": "阿里巴巴集團", "object_aliases": ["阿里"]},
+        {"doc": "a", "subject": "華為", "predicate": "competitorOf", "object": "小米"},
+        {"doc": "a", "subject": "馬化騰", "predicate": "executiveOf", "object": "騰訊"}]
+PREDS = [
+    {"doc": "a", "subject": {"label": "吴泳铭"}, "predicate": "ceoOf", "object": {"label": "阿里"}},       # script, alias
+    {"doc": "a", "subject": {"label": "小米"}, "predicate": "competitorOf", "object": {"label": "華為"}},  # symmetric
+    {"doc": "a", "subject": {"label": "馬化騰"}, "predicate": "chairmanOf", "object": {"label": "騰訊"}},  # sub-property
+    {"doc": "a", "subject": {"label": "馬化騰"}, "predicate": "ceoOf", "object": {"label": "微信"}},      # wrong
+    {"doc": "b", "subject": {"label": "吳泳銘"}, "predicate": "ceoOf", "object": {"label": "阿里巴巴"}},  # other doc
+]
+
+
+def test_evaluate_relations_rules():
+    r = score_relations(PREDS, GOLD)
+    assert r["R"] == 1.0
+    assert r["P"] == pytest.approx(3 / 5)
+    assert len(r["false_positives"]) == 2
+
+
+def test_evaluate_facts_tolerance_and_period():
+    gold = [{"subject": "星河", "metric": "revenue", "value": 1e9, "period": "2025-Q2"}]
+    preds = [{"subject": {"label": "星河"}, "metric": "revenue", "value": 1.004e9, "period": "2025-Q2"},
+             {"subject": {"label": "星河"}, "metric": "revenue", "value": 1.01e9, "period": "2025-Q2"},
+             {"subject": {"label": "星河"}, "metric": "revenue", "value": 1e9, "period": "2025-Q1"}]
+    f = score_facts(preds, gold)
+    assert (f["P"], f["R"]) == (pytest.approx(1 / 3), 1.0)
+
+
+def test_evaluate_entities_by_type():
+    gold = [{"text": "騰訊", "type": "Organization"}, {"text": "馬化騰", "type": "Person"}]
+    preds = [{"mention": {"text": "腾讯", "type": "ORG"}}, {"mention": {"text": "馬化騰", "type": "ORG"}},
+             {"mention": {"text": "2025年", "type": "DATE"}}]
+    e = score_entities(preds, gold)
+    assert (e["P"], e["R"]) == (0.5, 0.5)
+
+
+def test_evaluate_agrees_with_the_shared_scorer(shared):
+    spec = importlib.util.spec_from_file_location("shared_score", shared / "eval" / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    ours, theirs = score_relations(PREDS, GOLD), score.score_relations(PREDS, GOLD)
+    assert (ours["P"], ours["R"]) == (theirs["P"], theirs["R"])
+    assert norm("ＡＷＳ 雲") == score.norm("ＡＷＳ 雲")

@@ -45,9 +45,16 @@ def s(text):
     ("鴻海將在墨西哥興建AI伺服器工廠。", {("鴻海", "operatesIn", "墨西哥")}),
     ("台積電亞利桑那州廠今年量產。", {("台積電", "operatesIn", "亞利桑那州")}),
     ("三星的產品仍在送樣，而主要競爭對手SK海力士已經出貨。", {("三星", "competitorOf", "SK海力士")}),
+    # 在 PLACE、PLACE; 與 X 競爭 against the sentence's own product; 自研; 搭載於; 的
+    ("星河科技的無人車已在香港、杜拜展開測試。", {("星河科技", "operatesIn", "香港"), ("星河科技", "operatesIn", "杜拜")}),
+    ("天璣9400效能提升80%，將與驍龍8 Gen 3正面競爭。", {("天璣9400", "competitorOf", "驍龍8 Gen 3")}),
+    ("蔚來公布業績。李斌表示，ET9搭載自研的神璣NX9031晶片。", {("神璣NX9031", "developedBy", "蔚來")}),
+    ("小鵬自研的圖靈晶片已搭載於新款G7。", {("G7", "integrates", "圖靈")}),
+    ("首批機種為vivo的X200系列。", {("X200", "developedBy", "vivo")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))
+    got |= {(b, p, a) for a, p, b in got if p in ("competitorOf", "partnerOf", "comparedTo")}
     assert {(s(a), p, s(b)) for a, p, b in expected} <= got
 
 

@@ -28,7 +28,7 @@ GROUP = "kg_products"
 _SUFFIX = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|Turbo|Flash|Preview))*"
 _CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9\-.]*\d)[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]" + _SUFFIX + r"(?![A-Za-z0-9])")
 _SPACED = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+ \d{1,4}[A-Za-z]?" + _SUFFIX + r"(?![A-Za-z0-9])")
-_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|[A-Z]\d|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
+_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
 _CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2})(?![\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
 _NAME_TAGS = {"n", "nz", "nr", "nrt", "ns", "nt", "j", "x", "eng", "nrfg", "vn", "an"}
@@ -43,9 +43,18 @@ class ProductRecogniser:
         self.heads = onto.lexicon.get("product_head", ())
         self.descriptors = onto.lexicon.get("product_prefix_head", ())
         self.not_names = {w for m in onto.metrics.values() for w in m.get("words", ())}
+        self.not_names |= set(onto.lexicon.get("not_name", ()))
+        self.launch = tuple(w for f in onto.frames_of("verb") if f.property == "developedBy" for w in f.words)
 
-    def _ok_code(self, word: str) -> bool:
-        return word.lower() not in self.generic and not _NOT_PRODUCT.match(word)
+    def _ok_code(self, word: str, text: str = "", start: int = 0) -> bool:
+        if word.lower() in self.generic or _NOT_PRODUCT.match(word):
+            return False
+        if re.fullmatch(r"[A-Z]\d", word):  # G7, P9: a product only where the text says so
+            before = text[max(0, start - 4):start]
+            after = text[start + len(word):start + len(word) + 4]
+            return bool(re.search(r"(款|型|新|推出|发布|上市|于|於|搭载)\s*$", before)) or \
+                any(after.startswith(h) or after[1:].startswith(h) for h in self.heads)
+        return True
 
     def _ok_name(self, word: str) -> bool:
         return len(word) >= 2 and word.lower() not in self.generic and not word.isdigit()
@@ -53,13 +62,28 @@ class ProductRecogniser:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         found: dict[tuple[int, int], None] = {}
+        words = tagged_words(doc)
+        word_at_end = {w[1]: w for w in words}
         for rx in (_CODE, _SPACED):
             for m in rx.finditer(text):
-                if self._ok_code(m.group()):
-                    found[(m.start(), m.end())] = None
-        words = None
+                if self._ok_code(m.group(), text, m.start()):
+                    start = m.start()
+                    prev = word_at_end.get(start)
+                    # a Chinese name glued before a model code: 神璣NX9031
+                    if prev and 2 <= len(prev[2]) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in prev[2]) \
+                            and prev[3] in _NAME_TAGS and prev[2] not in self.not_names and not prev[3].startswith("v") \
+                            and prev[2] not in self.heads and prev[2] not in self.descriptors:
+                        start = prev[0]
+                    found[(start, m.end())] = None
+        # a rare word named as a product by its head noun: 圖靈晶片, 北極星芯片
+        for i, (ws, we, w, tag) in enumerate(words[:-1]):
+            nxt = words[i + 1][2]
+            if tag in ("n", "nz", "nr", "ns", "nrt") and 2 <= len(w) <= 4 and w not in self.not_names \
+                    and any(nxt.startswith(h) or (nxt + words[i + 2][2] if i + 2 < len(words) else nxt).startswith(h)
+                            for h in ("芯片", "晶片", "大模型", "处理器")) \
+                    and (text[max(0, ws - 1):ws] == "的" or text[:ws].endswith(self.launch)):
+                found[(ws, we)] = None
         for m in _CJK_MODEL.finditer(text):
-            words = words or tagged_words(doc)
             digits_at = m.start(2)
             # the product name is the last word before the digits
             name = [w for w in words if w[1] == digits_at and w[0] >= m.start(1)]

@@ -74,7 +74,7 @@ class RelationExtractor:
         self.name = name
         self.onto = onto = load_ontology(ontology)
         self.lex = onto.lexicon
-        self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound")}
+        self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound", "locative")}
         self.title_words = {w: f for f in self.frames["title"] for w in f.words}
         self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))
@@ -239,6 +239,11 @@ class RelationExtractor:
         if left_u is None:  # the clause has no subject of its own: the sentence topic
             left_u = self._topic(sent, cs, prop, frame.left, prev, text)
         lefts = self._side(sent, prev, left_u, prop, frame.left, text, group=frame.left == "subject")
+        if not lefts and re.search(r"(自研|自主研发|自主研發|自家)\S{0,2}$", text[cs:te + 2]) and \
+                self.onto.accepts(prop, frame.left, "Organization"):
+            # "旗艦車型ET9搭載自研的神璣晶片": made by the organisation the text is about
+            topic = self._topic_org(sent, prev, ts, text)
+            lefts = [topic] if topic is not None else []
         if located:
             return lefts, located
         right_u = after[0] if after else None
@@ -264,6 +269,15 @@ class RelationExtractor:
                 rights = self._side(sent, prev, u, prop, right_side, text, group=True)
                 if rights:
                     break
+            if not rights and prop in self.onto.symmetric and re.search(r"(与|與|跟|同)\s*$", text[cs:group_start]):
+                # "天璣9400…，將與驍龍8至尊版正面競爭": the other side is what the sentence is about
+                for u in sent.units:
+                    if u.end > group_start:
+                        break
+                    if u.label != "ANAPHOR" and u not in lefts and self._fits(prop, right_side, u) and \
+                            self.onto.top_class(u.cls) == self.onto.top_class(lefts[0].cls):
+                        rights = [u]
+                        break
             if not rights and re.search(r"由\s*$", text[cs:self._start(sent, left_u)]):
                 # "…完成募資，由鴻海領投": the agent after 由 acts on the sentence topic
                 topic = self._topic(sent, sent.end, prop, right_side, prev, text)
@@ -309,7 +323,7 @@ class RelationExtractor:
         for ts, te, w in self._triggers(text, words, sent.start, sent.end):
             owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
             owned = [u for u in sent.units if self._start(sent, u) >= te and self._start(sent, u) - te <= 2]
-            if not owner and owned:  # "旗下七鮮超市…": the organisation the sentence is about
+            if not owner and owned and len(w) > 1:  # "旗下七鮮超市…": the organisation the sentence is about
                 topic = self._topic_org(sent, prev, ts, text)
                 owner = [topic] if topic is not None else []
             if not owner:
@@ -323,6 +337,24 @@ class RelationExtractor:
                 parents = self._side(sent, prev, owner[-1], frame.property, "object", text, group=False)
                 children = self._side(sent, prev, owned[0], frame.property, "subject", text, group=True)
                 self._emit(out, children, frame.property, parents, frame, sent, "kg.possession.v1", (ts, te))
+
+    def _locative(self, text, sent, prev, out):
+        """``ORG … 在 PLACE、PLACE …``: an organisation active in those places."""
+        for frame in self.frames["locative"]:
+            for cs, ce in clause_spans(text, sent.start, sent.end):
+                for ts, te, _ in find_words(text, frame.words, cs, ce):
+                    if any(u.start < te and ts < u.end for u in sent.units):
+                        continue
+                    first = [u for u in sent.units if u.start == te and u.label != "ANAPHOR"]
+                    if not first or not self._fits(frame.property, "object", first[0]):
+                        continue
+                    places = [u for u in self._group(sent, first[0], text) if self._fits(frame.property, "object", u)]
+                    who = [u for u in sent.units if cs <= u.start and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
+                    subject = next((u for u in reversed(who) if self._fits(frame.property, "subject", u)), None)
+                    if subject is None and not who:
+                        subject = self._topic_org(sent, prev, ts, text)
+                    if subject is not None:
+                        self._emit(out, [subject], frame.property, places, frame, sent, "kg.locative.v1", (ts, te))
 
     def _adjacent(self, text, sent, args, out):
         inside = [a for a in args if sent.start <= a.start and a.end <= sent.end]
@@ -361,7 +393,8 @@ class RelationExtractor:
                     continue
                 f = max(heads, key=len)
                 rest = a.text[len(f):].strip()
-                if "*" not in frame.words and not rest.startswith(tuple(frame.words)):
+                own = catalogue_forms(self.onto.catalogue[a.kb_id]) if a.kb_id in self.onto.catalogue else set()
+                if "*" not in frame.words and not rest.startswith(tuple(frame.words)) and rest not in own:
                     continue
                 kb = prefixes[f]
                 parent = Arg(a.start, a.start + len(f), f, "ORG", self.onto.catalogue[kb].cls, kb)
@@ -486,6 +519,7 @@ class RelationExtractor:
             self._verb(text, sent, prev, out)
             self._noun(text, sent, prev, out)
             self._possession(text, sent, prev, out)
+            self._locative(text, sent, prev, out)
             self._adjacent(text, sent, args, out)
         self._compound(text, args, sentences, out)
         best: dict[tuple, FoundRelation] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, Graph
 
-from .assemble import KG
+from .namespace import KG
 from .ontology import load_ontology
 
 __all__ = ["to_networkx", "top_entities", "graph_stats", "metric_series"]

@@ -27,12 +27,12 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from .ontology import DOC_NS, ENTITY_NS, KG_NS
+from .namespace import KG
+from .ontology import DOC_NS, ENTITY_NS
 from .records import Entity, Extraction
 
-__all__ = ["to_dataset", "union_graph", "KG", "EXTRACTOR_NS"]
+__all__ = ["to_dataset", "union_graph", "EXTRACTOR_NS"]
 
-KG = Namespace(KG_NS)
 EXTRACTOR_NS = "https://w3id.org/kg-news/extractor/"
 
 

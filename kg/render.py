@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
-from .assemble import KG
+from .namespace import KG
 from .ontology import load_ontology
 
 __all__ = ["render_html", "graph_to_network", "notebook_view", "CLASS_COLOURS"]

@@ -32,3 +32,13 @@ def test_validate_shapes_cover_every_relation_of_the_ontology():
     targets = set(re.findall(r"sh:targetSubjectsOf kg:(\w+)", shapes)) - {"mentionedIn"}
     relations = {p for p, info in onto.properties.items() if info.domain and p not in ("subject", "metric", "mentionedIn")}
     assert relations == targets
+
+
+def test_validate_namespace_is_closed_and_matches_the_ontology():
+    import pytest
+
+    from kg.namespace import KG, _generate
+
+    assert _generate() == sorted(n for n in KG.__annotations__)
+    with pytest.raises(AttributeError):
+        KG.ceoof

@@ -28,9 +28,20 @@ from urllib.parse import quote
 
 from .normalise import same_length_convert
 from .ontology import ENTITY_NS, label_maps, load_ontology, to_simplified
+from dataclasses import replace
+
 from .records import Entity, Extraction, Mention
 
 __all__ = ["Linker", "entity_key", "pinyin_name"]
+
+_DEFINED = re.compile(r"\s*[（(]\s*(?:以下|下文)?(?:简称|簡稱|下称|下稱|称|稱)\s*[「“\"]?([^」”\"）)]{1,20})[」”\"]?\s*[）)]")
+_GLOSS = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z0-9 .,&'\-]{1,40}?)\s*[）)]")
+
+
+def _glosses(text: str, end: int) -> list[str]:
+    """A Latin name in brackets right after a mention: 康寧（Corning）."""
+    m = _GLOSS.match(text, end)
+    return [m.group(1).strip()] if m and not re.fullmatch(r"\d+", m.group(1)) else []
 
 _PUNCT = re.compile(r"[\s\u3000·•・.,，。、:：;；'\"“”‘’()（）\[\]【】《》<>\-]+")
 
@@ -144,12 +155,37 @@ class Linker:
                 groups[target].extend(ms)
                 del groups[(top, key)]
                 ex.merges.append(f"{ms[0].text!r}: short form of {groups[target][0].text!r} in document {ex.document.id}")
+        self._defined_short_forms(ex, groups)
+        text = ex.document.text
         for gkey, ms in groups.items():
             texts = {m.text for m in ms}
+            glossed = {g for m in ms for g in _glosses(text, m.end)}
             if gkey[0] == "kb":
-                ent = self._catalogue_entity(gkey[1], texts)
+                ent = self._catalogue_entity(gkey[1], texts | glossed)
             else:
                 ent = self._new_entity(gkey[0], gkey[1], texts)
+                if glossed:
+                    en = sorted(g for g in glossed if re.fullmatch(r"[\x00-\x7f]+", g))
+                    labels = dict(ent.labels)
+                    if en:  # the text's own English name beats a transliteration
+                        labels = {**labels, "en": en[0]}
+                    ent = replace(ent, labels=tuple(labels.items()), aliases=tuple(sorted(set(ent.aliases) | glossed)))
+                    ex.merges.append(f"{ms[0].text!r}: also called {', '.join(sorted(glossed))} (in brackets after it)")
             for m in ms:
                 ex.entities[(m.start, m.end)] = ent
         return ex
+
+    def _defined_short_forms(self, ex: Extraction, groups: dict) -> None:
+        """``寒武紀科技股份有限公司（以下簡稱「寒武紀」）``: later uses of the short form are the same entity."""
+        text = ex.document.text
+        where = {k: ms for k, ms in groups.items()}
+        for key, ms in list(where.items()):
+            for m in ms:
+                mm = _DEFINED.match(text, m.end)
+                if not mm:
+                    continue
+                short = entity_key(mm.group(1))
+                for other, oms in list(groups.items()):
+                    if other != key and other[1] == short and other in groups:
+                        groups[key].extend(groups.pop(other))
+                        ex.merges.append(f"{mm.group(1)!r}: the short form {m.text!r} defines at {m.end}")

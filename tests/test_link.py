@@ -41,3 +41,14 @@ def test_link_labels_in_three_scripts_and_pinyin():
 def test_link_pinyin_and_keys():
     assert pinyin_name("歐陽娜娜", {"欧阳"}) == "Ouyang Nana"
     assert entity_key("ＡＷＳ") == entity_key("aws")
+
+
+def test_link_bracketed_english_name_and_defined_short_form():
+    text = "星河智聯科技股份有限公司（以下簡稱「星河」）發布財報。星河表示，林小明（Jimmy Lin）將加入。"
+    ms = [Mention("星河智聯科技股份有限公司", 0, 12, "ORG"), Mention("星河", 27, 29, "ORG"),
+          Mention("林小明", 32, 35, "PERSON")]
+    ex = Linker().link(Extraction(Document(id="d", text=text), mentions=ms))
+    assert ex.entities[(0, 12)].iri == ex.entities[(27, 29)].iri
+    person = ex.entities[(32, 35)]
+    assert dict(person.labels)["en"] == "Jimmy Lin" and "Jimmy Lin" in person.aliases
+    assert any("short form" in m for m in ex.merges) and any("brackets" in m for m in ex.merges)

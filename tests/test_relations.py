@@ -51,6 +51,12 @@ def s(text):
     ("蔚來公布業績。李斌表示，ET9搭載自研的神璣NX9031晶片。", {("神璣NX9031", "developedBy", "蔚來")}),
     ("小鵬自研的圖靈晶片已搭載於新款G7。", {("G7", "integrates", "圖靈")}),
     ("首批機種為vivo的X200系列。", {("X200", "developedBy", "vivo")}),
+    # brackets between name and role, 新任, titles after 擔任公司, a role left without its organisation
+    ("英特爾董事會任命王立武（Lee Tan）為執行長。", {("王立武", "ceoOf", "英特爾")}),
+    ("榮耀終端宣布任命李健為新任CEO。", {("李健", "ceoOf", "榮耀終端")}),
+    ("OPPO創始人陳明永同時擔任公司總裁兼CEO。", {("陳明永", "presidentOf", "OPPO"), ("陳明永", "ceoOf", "OPPO")}),
+    ("星河科技創始人周明遠已於2021年卸任CEO。", {("周明遠", "ceoOf", "星河科技")}),
+    ("索尼CEO伊夫·吉爾莫特表示，合作將加速。", {("伊夫·吉爾莫特", "ceoOf", "索尼")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

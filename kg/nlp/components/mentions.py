@@ -71,8 +71,12 @@ class MentionResolver:
             model = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
                      and c.label_ == span.label_ == "PRODUCT"
                      and _MODEL_SUFFIX.fullmatch(doc.text[c.end_char:span.end_char])]
+            dotted = [c for c in catalogue if c.start_char >= span.start_char and c.end_char <= span.end_char
+                      and len(c) < len(span) and c.label_ == span.label_ == "PERSON" and "·" in span.text]
             if model:  # a product family in the catalogue, a model of it in the text: "Xeon" → "Xeon 6"
                 promoted.append((-1, span))
+            elif dotted:  # the whole transliterated name, not the part the catalogue lists: 薩姆·奧爾特曼
+                promoted.append((-1, Span(doc, span.start, span.end, label=span.label_, kb_id=dotted[0].kb_id_)))
             elif inner:
                 c = max(inner, key=len)
                 span = Span(doc, span.start, span.end, label=c.label_, kb_id=c.kb_id_)

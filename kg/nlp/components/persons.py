@@ -7,6 +7,8 @@ right after it, or the same name is used twice in the document.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -17,6 +19,7 @@ from ..text import find_words
 __all__ = ["PersonRecogniser", "make_persons", "GROUP"]
 
 GROUP = "kg_persons"
+_DOTTED = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8})+")
 
 
 class PersonRecogniser:
@@ -27,6 +30,7 @@ class PersonRecogniser:
         self.titles = tuple(w for f in onto.frames_of("title") for w in f.words)
         self.speech = onto.lexicon.get("speech", ())
         self.succession = onto.lexicon.get("succession", ()) + onto.lexicon.get("former", ())
+        self.appoint = onto.lexicon.get("appoint", ())
 
     def _has_surname(self, word: str) -> bool:
         return word[:1] in self.surnames or word[:2] in self.surnames
@@ -42,9 +46,18 @@ class PersonRecogniser:
                     candidates.append((s, ne))
             elif tag.startswith("nr") and 2 <= len(w) <= 3 and self._has_surname(w):
                 candidates.append((s, e))
+        for m in _DOTTED.finditer(text):  # 伊夫·吉爾莫特, 薩姆·奧爾特曼
+            end = m.end()
+            last = m.group().rfind("·") + m.start() + 1
+            for w in self.speech + self.succession + ("则", "在", "将", "也", "已", "于", "与", "和", "的", "是"):
+                k = text.find(w, last, end)
+                if k > last:
+                    end = min(end, k)
+            candidates.append((m.start(), end))
         title_ends = {e for _, e, _ in find_words(text, self.titles)}
         title_ends |= {e + 1 for e in title_ends if e < len(text) and text[e] == "的"}
         speech_starts = {s for s, _, _ in find_words(text, self.speech + self.succession)}
+        title_ends |= {e for _, e, _ in find_words(text, self.appoint)}  # 任命李健為…
         counts: dict[str, int] = {}
         for s, e in candidates:
             counts[text[s:e]] = counts.get(text[s:e], 0) + 1

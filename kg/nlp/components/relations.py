@@ -35,6 +35,24 @@ _DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 MAX_LEFT_GAP, MAX_RIGHT_GAP, MAX_NOUN_GAP = 15, 12, 5
 
 
+_BRACKETED = re.compile(r"[（(][^（）()]{1,40}[）)]")
+_QUOTES = re.compile(r"[「」『』“”]")
+
+
+def _mask(text: str, args: list[Arg]) -> str:
+    """Blank out (same length) what stands between words without taking part in them:
+    a bracket right after a name (``陳立武（Lip-Bu Tan）``, ``騰訊控股（0700）``) and
+    quotation marks (``「元寶」``)."""
+    chars = list(text)
+    ends = {a.end for a in args}
+    for m in _BRACKETED.finditer(text):
+        if m.start() in ends:
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+    for m in _QUOTES.finditer(text):
+        chars[m.start()] = " "
+    return "".join(chars)
+
+
 @dataclass(frozen=True)
 class FoundRelation:
     subject: Arg
@@ -411,6 +429,7 @@ class RelationExtractor:
         titles = [t for t in titles if not any(u.start < t[1] and t[0] < u.end for u in sent.units)]
         title_at_end = {e: (s, w) for s, e, w in titles}
         orgs_at_end = {u.end: u for u in sent.units if u.label == "ORG"}
+        anaphors_at_end = {u.end: u for u in sent.units if u.label == "ANAPHOR" and "org" in u.anaphor}
         former_words = tuple(sorted(self.former, key=len, reverse=True))
         used_titles = set()
         for p in persons:
@@ -459,9 +478,10 @@ class RelationExtractor:
                                (item[2], item[2] + len(item[1])), quals, penalty=0.15 if implicit else 0.0)
         # ORG 任命 PERSON 為 TITLE
         for s, e, w in titles:
-            if s in used_titles or text[s - 1:s] not in ("为", "為"):
+            mod = re.search(r"(为|為)\s*(新任|首任|候任|代理|临时|臨時|新一任)?\s*$", text[max(sent.start, s - 6):s])
+            if s in used_titles or not mod:
                 continue
-            who = [u for u in persons if u.end == s - 1]
+            who = [u for u in persons if u.end == s - len(mod.group())]
             if not who:
                 continue
             k = who[0].start
@@ -478,8 +498,13 @@ class RelationExtractor:
                 continue
             org = orgs_at_end.get(s) or (orgs_at_end.get(s - 1) if text[s - 1:s] == "的" else None)
             if org is None:
-                continue
-            k = org.start
+                pron = anaphors_at_end.get(s)
+                k = pron.start if pron else s  # "擔任公司總裁", "已於2021年卸任CEO"
+                org = self._topic_org(sent, prev, k, text)
+                if org is None:
+                    continue
+            else:
+                k = org.start
             verb = next((v for v in sorted(self.succession | self.former | self.copula, key=len, reverse=True)
                          if text.endswith(v, sent.start, k)), None)
             if verb is None:
@@ -496,10 +521,19 @@ class RelationExtractor:
                 date = m.group(1) + (f"-{int(m.group(2)):02d}" if m.group(2) else "")
                 quals.append(("endDate" if verb in self.former else "startDate", date))
             self._emit(out, [who[-1]], frame.property, [org], frame, sent, "kg.title.v1", (s, e), quals)
+            j = e  # "擔任公司總裁兼CEO": the titles joined to it
+            while True:
+                nxt = next(((ts2, te2, w2) for ts2, te2, w2 in titles if ts2 > j and text[j:ts2].strip() in self.coordinators), None)
+                if nxt is None:
+                    break
+                used_titles.add(nxt[0])
+                frame2 = self.title_words[nxt[2]]
+                self._emit(out, [who[-1]], frame2.property, [org], frame2, sent, "kg.title.v1", nxt[:2], quals)
+                j = nxt[1]
 
     # ------------------------------------------------------------ entry
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = _mask(doc.text, doc_args(doc, self.onto))
         self._longest = {(s, e) for s, e, _ in find_words(text, self.all_triggers)}
         args = doc_args(doc, self.onto)
         units_all = sorted(args + self._anaphors(text, args), key=lambda a: a.start)

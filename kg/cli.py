@@ -135,7 +135,8 @@ def extract(paths: List[Path] = typer.Argument(..., help="Files or folders to re
 
 @app.command()
 @_guard
-def query(graph: Path = typer.Argument(..., help="A graph file written by 'kg build' (.ttl, .trig, .nt, .jsonld)."),
+def query(graph: str = typer.Argument(..., help="A graph file written by 'kg build' (.ttl, .trig, .nt, .jsonld), "
+                                                 "or the URL of a SPARQL endpoint."),
           sparql: Optional[str] = typer.Argument(None, help="The SPARQL query text."),
           file: Optional[Path] = typer.Option(None, "-f", "--file", help="Read the query from a .rq file."),
           preset: Optional[str] = typer.Option(None, "--preset", help="A preset query from ontology/queries (see --list)."),
@@ -155,8 +156,22 @@ def query(graph: Path = typer.Argument(..., help="A graph file written by 'kg bu
         _fail(f"expected exactly one of a query text, -f FILE or --preset NAME, found {len(given)}; "
               "see 'kg query --help'")
     text = sparql or (file.read_text(encoding="utf-8") if file else preset_query(preset))
-    res = run_query(load_graph(graph), text)
+    from .remote import is_endpoint, query_endpoint
+
+    res = query_endpoint(graph, text) if is_endpoint(graph) else run_query(load_graph(Path(graph)), text)
     typer.echo(format_result(res, output.value))
+
+
+@app.command()
+@_guard
+def push(graph: Path = typer.Argument(..., help="A graph file with named graphs (.trig or .nq) written by 'kg build'."),
+         store: str = typer.Option(..., "--store", help="Graph Store endpoint URL, e.g. http://localhost:7878/store.")):
+    """Send each document's named graph to a SPARQL server (replacing what it had for that document)."""
+    from .remote import push_dataset
+    from .store import load_graph
+
+    n = push_dataset(load_graph(graph), store)
+    typer.echo(f"pushed {n} named graph(s) to {store}")
 
 
 @app.command()

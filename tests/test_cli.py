@@ -110,3 +110,11 @@ def test_cli_python_m_kg_runs():
 
     out = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "build" in out.stdout
+
+
+def test_cli_every_preset_runs_on_a_built_graph(built):
+    from kg.query import presets
+
+    for name in presets():
+        res = runner.invoke(app, ["query", str(built / "graph.ttl"), "--preset", name, "-O", "csv"])
+        assert res.exit_code == 0, (name, res.output)

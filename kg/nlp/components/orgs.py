@@ -3,7 +3,6 @@
 A name word (as the segmenter cuts it) followed by an organisation head word
 (``科技``, ``集團``, ``銀行``, ``半導體`` …; ``ontology/lexicon.tsv``, kind
 ``org_head``) is proposed as ORG: ``星河科技``, ``壁仞科技``, ``長鑫存儲``.
-Words the segmenter already tags as organisation names (``nt``) are proposed too.
 """
 from __future__ import annotations
 
@@ -41,9 +40,6 @@ class OrgRecogniser:
         words = tagged_words(doc)
         spans = []
         for i, (s, e, w, tag) in enumerate(words):
-            if tag == "nt" and len(w) >= 2:
-                spans.append((s, e))
-                continue
             if w not in self.heads or i == 0:
                 continue
             j = i - 1

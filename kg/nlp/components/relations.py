@@ -199,7 +199,7 @@ class RelationExtractor:
     def _topic_org(self, sent: _Sentence, prev: list[_Sentence], before: int, text: str) -> Arg | None:
         """The organisation a sentence is about: its first (non-source) ORG before ``before``,
         else the first ORG of the sentences before it."""
-        for candidates in ([u for u in sent.units if u.end <= before], *[s.units for s in reversed(prev)]):
+        for candidates in ([u for u in sent.units if u.end <= before], *[s.units for s in prev[-1:]]):
             for u in candidates:
                 if u.label == "ORG" and not any(text.endswith(m, 0, self._start(sent, u)) for m in self.sources):
                     return u
@@ -367,6 +367,13 @@ class RelationExtractor:
                     if not first or not self._fits(frame.property, "object", first[0]):
                         continue
                     places = [u for u in self._group(sent, first[0], text) if self._fits(frame.property, "object", u)]
+                    while True:  # 在美國德州休士頓: the most specific of places written one after another
+                        nxt = [u for u in sent.units if u.start == places[-1].end and self._fits(frame.property, "object", u)]
+                        if not nxt or len(places) > 1:
+                            break
+                        places = nxt
+                    if re.match(r"\s*(以外|之外|以外的)", text[places[-1].end:]):
+                        continue
                     who = [u for u in sent.units if cs <= u.start and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
                     subject = next((u for u in reversed(who) if self._fits(frame.property, "subject", u)), None)
                     if subject is None and not who:

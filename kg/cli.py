@@ -50,13 +50,13 @@ def _guard(fn):
     return wrapper
 
 
-def _extractions(paths: list[Path], *, rules_only: bool, keep_going: bool, progress: bool):
+def _extractions(paths: list[Path], *, rules_only: bool, keep_going: bool, progress: bool, calibrate: bool = True):
     from .extract import Pipelines, extract_document
     from .ingest import _expand, read_document
     from .link import Linker
 
     files = list(_expand(paths))
-    pipelines = Pipelines(ner=None if rules_only else "default")
+    pipelines = Pipelines(ner=None if rules_only else "default", calibrate=calibrate)
     linker = Linker()
     bar = None
     if progress and len(files) > 1 and sys.stderr.isatty():
@@ -274,6 +274,30 @@ def eval_relations(gold: Path = typer.Argument(..., help="Gold relations, JSONL 
         for fp in report["relations"]["false_positives"]:
             typer.echo("not in gold: " + " ".join(map(str, fp)))
     _print_scores(report, as_json)
+
+
+@eval_app.command("calibrate")
+@_guard
+def eval_calibrate(gold: Path = typer.Argument(..., help="Gold relations, JSONL."),
+                   paths: List[Path] = typer.Argument(..., help="The documents the gold annotates."),
+                   out: Path = typer.Option(Path("kg/models/calibration.json"), "-o", "--out", help="Where to write the table."),
+                   rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model.")):
+    """Measure each reading rule's precision on annotated documents; write the table kg_confidence reads."""
+    import datetime
+
+    from .evaluate import calibrate, load_jsonl
+    from .extract import to_jsonl_records
+
+    preds = [r for ex in _extractions(paths, rules_only=rules_only, keep_going=False, progress=True, calibrate=False)
+             for r in to_jsonl_records(ex)]
+    table = calibrate(preds, load_jsonl(gold))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"gold": str(gold), "documents": [str(p) for p in paths],
+                               "date": datetime.date.today().isoformat(), "extractors": table},
+                              ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for name, row in table.items():
+        typer.echo(f"{name:20} {row['correct']:4d}/{row['predicted']:<4d} prior {row['prior']:.2f} → {row['confidence']:.3f}")
+    typer.echo(f"wrote {out}")
 
 
 class NerDataset(str, Enum):

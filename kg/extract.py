@@ -20,15 +20,16 @@ __all__ = ["extract_documents", "Pipelines", "to_jsonl_records", "write_jsonl"]
 class Pipelines:
     """One spaCy pipeline per language, built on first use."""
 
-    def __init__(self, *, ner: str | Path | None = "default", ontology: str | None = None) -> None:
-        self.ner, self.ontology = ner, ontology
+    def __init__(self, *, ner: str | Path | None = "default", ontology: str | None = None,
+                 calibrate: bool = True) -> None:
+        self.ner, self.ontology, self.calibrate = ner, ontology, calibrate
         self._built: dict[str, Any] = {}
 
     def __getitem__(self, lang: str):
         if lang not in self._built:
             from .nlp import make_nlp
 
-            self._built[lang] = make_nlp(lang, ner=self.ner, ontology=self.ontology)
+            self._built[lang] = make_nlp(lang, ner=self.ner, ontology=self.ontology, calibrate=self.calibrate)
         return self._built[lang]
 
 

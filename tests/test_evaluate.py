@@ -50,3 +50,26 @@ def test_evaluate_agrees_with_the_shared_scorer(shared):
     ours, theirs = score_relations(PREDS, GOLD), score.score_relations(PREDS, GOLD)
     assert (ours["P"], ours["R"]) == (theirs["P"], theirs["R"])
     assert norm("ＡＷＳ 雲") == score.norm("ＡＷＳ 雲")
+
+
+def test_evaluate_calibrate_shrinks_measured_precision_toward_the_prior():
+    from kg.evaluate import calibrate
+
+    preds = [dict(p, extractor="kg.verb.v1", confidence=0.8) for p in PREDS[:4]]
+    table = calibrate(preds, GOLD, prior_weight=4)
+    row = table["kg.verb.v1"]
+    assert (row["correct"], row["predicted"]) == (3, 4)
+    assert row["confidence"] == pytest.approx((3 + 4 * 0.8) / (4 + 4), abs=1e-3)
+
+
+def test_evaluate_confidence_component_reads_the_table(tmp_path):
+    import json
+
+    from kg.nlp import make_nlp
+
+    table = tmp_path / "calibration.json"
+    table.write_text(json.dumps({"extractors": {"kg.title.v1": {"confidence": 0.42}}}), encoding="utf-8")
+    nlp = make_nlp(ner=None)
+    nlp.get_pipe("kg_confidence").__init__(nlp, "kg_confidence", str(table), 0.0, 0.3)
+    doc = nlp("星河科技董事长周明远表示")
+    assert [r.confidence for r in doc._.kg_relations if r.extractor == "kg.title.v1"] == [0.42]

@@ -4,7 +4,7 @@
 English tokens otherwise, then
 
 ``kg_catalogue → ner (trained, optional) → kg_products → kg_orgs → kg_persons →
-kg_mentions → kg_relations → kg_facts``.
+kg_mentions → kg_relations → kg_confidence → kg_facts``.
 
 The pipeline reads ``Document.analysis`` (Simplified, same length as the
 original), so every character offset it finds is an offset in the original text.
@@ -15,7 +15,8 @@ from pathlib import Path
 
 __all__ = ["make_nlp", "default_ner_path", "PIPELINE"]
 
-PIPELINE = ("kg_catalogue", "ner", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_relations", "kg_facts")
+PIPELINE = ("kg_catalogue", "ner", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_relations",
+            "kg_confidence", "kg_facts")
 
 
 def default_ner_path() -> Path | None:
@@ -24,7 +25,8 @@ def default_ner_path() -> Path | None:
     return path if (path / "config.cfg").is_file() else None
 
 
-def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: str | None = None):
+def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: str | None = None,
+             calibrate: bool = True):
     """Build the pipeline.
 
     Args:
@@ -32,6 +34,7 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
         ner: path of a trained spaCy pipeline whose ``ner`` is sourced, ``"default"``
             for the shipped model (skipped when absent), or ``None`` for rules only.
         ontology: ontology folder; by default the project's.
+        calibrate: replace the rules' own confidences by the measured ones (``kg_confidence``).
 
     Returns:
         A ``spacy.Language``.
@@ -58,5 +61,7 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
         nlp.add_pipe("kg_persons", config=cfg)
     nlp.add_pipe("kg_mentions", config=cfg)
     nlp.add_pipe("kg_relations", config=cfg)
+    if calibrate:
+        nlp.add_pipe("kg_confidence")
     nlp.add_pipe("kg_facts", config=cfg)
     return nlp

@@ -3,7 +3,7 @@
 ``make_nlp`` builds it: character tokens for Chinese (``spacy.blank("zh")``),
 English tokens otherwise, then
 
-``kg_catalogue → ner (trained, optional) → kg_products → kg_orgs → kg_persons →
+``kg_catalogue → ner (trained, optional) → kg_ner_labels → kg_products → kg_orgs → kg_persons →
 kg_mentions → kg_relations → kg_confidence → kg_facts``.
 
 The pipeline reads ``Document.analysis`` (Simplified, same length as the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["make_nlp", "default_ner_path", "PIPELINE"]
 
-PIPELINE = ("kg_catalogue", "ner", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_relations",
+PIPELINE = ("kg_catalogue", "ner", "kg_ner_labels", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_relations",
             "kg_confidence", "kg_facts")
 
 
@@ -54,7 +54,10 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     nlp.add_pipe("kg_catalogue", config=cfg)
     ner_path = default_ner_path() if ner == "default" else (Path(ner) if ner else None)
     if ner_path is not None and lang == "zh":
-        nlp.add_pipe("ner", source=spacy.load(ner_path))
+        from ..training.ner import load_ner
+
+        nlp.add_pipe("ner", source=load_ner(ner_path))
+        nlp.add_pipe("kg_ner_labels", config=cfg)
     nlp.add_pipe("kg_products", config=cfg)
     if lang == "zh":
         nlp.add_pipe("kg_orgs", config=cfg)

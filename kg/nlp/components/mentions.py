@@ -1,8 +1,9 @@
 """``kg_mentions``: settle the final entity mentions (``doc.ents``).
 
 Precedence, documented in the README: catalogue matches first, then the
-trained NER (whatever ``doc.ents`` holds when this runs), then the product and
-person rules. Within one source a longer span wins. A lower-ranked span that
+product, person and organisation rules (they fire on specific shapes and
+contexts), then the trained NER (whatever ``doc.ents`` holds when this runs),
+which fills the gaps the others leave. Within one source a longer span wins. A lower-ranked span that
 contains a catalogue match and only adds a legal-form suffix (``阿里巴巴控股集團``)
 is kept instead, with the catalogue's id.
 """
@@ -114,7 +115,7 @@ class MentionResolver:
         return out
 
 
-@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "ner", "kg_products", "kg_persons", "kg_orgs"],
+@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "kg_products", "kg_persons", "kg_orgs", "ner"],
                                                  "ontology": None}, assigns=["doc.ents"])
 def make_mentions(nlp: Language, name: str, sources: list[str], ontology: str | None) -> MentionResolver:
     return MentionResolver(nlp, name, sources, ontology)

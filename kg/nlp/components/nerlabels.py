@@ -9,7 +9,7 @@ one (``…總部``, ``…合資成立``: the tail is cut off).
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 __all__ = ["NerLabels", "make_ner_labels", "KEEP"]
 

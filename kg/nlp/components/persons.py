@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..segment import tagged_words

@@ -1,0 +1,213 @@
+"""What the relation readers share: the sentences of a document with their entity
+units, coordinated groups, anaphora resolution, sentence topics and the typed
+emission of a relation (:class:`FrameContext`).
+
+The readers themselves are in ``relations.py`` (verbs, nouns, possession, place,
+names) and ``titles.py`` (job titles); each is a function of a
+:class:`FrameContext`, a :class:`Sentence` and the list the results go to.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from ...ontology import Frame, Ontology, label_maps
+from ..text import Arg, find_words
+
+__all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "NEGATION", "DATE",
+           "MAX_LEFT_GAP", "MAX_RIGHT_GAP", "MAX_NOUN_GAP"]
+
+NEGATION = re.compile(r"(未|没有|並未|并未|不會|不会|否认|否認|無意|无意|尚未)\S{0,3}$")
+DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+MAX_LEFT_GAP, MAX_RIGHT_GAP, MAX_NOUN_GAP = 15, 12, 5
+
+
+_BRACKETED = re.compile(r"[（(][^（）()]{1,40}[）)]")
+_QUOTES = re.compile(r"[「」『』“”]")
+
+
+def mask(text: str, args: list[Arg]) -> str:
+    """Blank out (same length) what stands between words without taking part in them:
+    a bracket right after a name (``陳立武（Lip-Bu Tan）``, ``騰訊控股（0700）``) and
+    quotation marks (``「元寶」``)."""
+    chars = list(text)
+    ends = {a.end for a in args}
+    for m in _BRACKETED.finditer(text):
+        if m.start() in ends:
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+    for m in _QUOTES.finditer(text):
+        chars[m.start()] = " "
+    return "".join(chars)
+
+
+@dataclass(frozen=True)
+class FoundRelation:
+    subject: Arg
+    predicate: str
+    object: Arg
+    confidence: float
+    sentence: tuple[int, int]
+    extractor: str
+    qualifiers: tuple[tuple[str, str], ...] = ()
+    trigger: tuple[int, int] = (0, 0)
+
+
+def doc_args(doc: Doc, onto: Ontology) -> list[Arg]:
+    """The entity mentions of ``doc`` as :class:`Arg`, with their ontology class."""
+    label_to_class, _ = label_maps(onto)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in label_to_class:
+            continue
+        cls = label_to_class[ent.label_]
+        if ent.kb_id_ and ent.kb_id_ in onto.catalogue:
+            cls = onto.catalogue[ent.kb_id_].cls
+        out.append(Arg(ent.start_char, ent.end_char, ent.text, ent.label_, cls, ent.kb_id_))
+    return out
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    units: list[Arg]  # entities and anaphors, brand prefixes folded into their product
+    brands: dict[int, Arg] = field(default_factory=dict)  # product start -> brand ORG glued before it
+    longest: set[tuple[int, int]] = field(default_factory=set)  # spans of the longest trigger words
+
+
+class FrameContext:
+    """The ontology's frames and lexicon, and the helpers every reader uses."""
+
+    def __init__(self, onto: Ontology) -> None:
+        self.onto = onto
+        self.lex = onto.lexicon
+        self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound", "locative")}
+        self.title_words = {w: f for f in self.frames["title"] for w in f.words}
+        self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
+        self.coordinators = set(self.lex.get("coordinator", ()))
+        # 與/跟/同 join the two sides of a symmetric relation far more often than a list
+        self.comitative = {"与", "與", "跟", "同", "和"}
+        self.list_joiners = self.coordinators - {"与", "與", "跟", "同"}
+        self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ()) + ("系列",))
+        self.anaphor_kinds = {k: set(self.lex.get(f"anaphor_{k}", ())) for k in ("org", "product", "person")}
+        self.former = set(self.lex.get("former", ()))
+        self.succession = set(self.lex.get("succession", ()))
+        self.passive = tuple(self.lex.get("passive", ()))
+        self.copula = set(self.lex.get("copula", ()))
+        self.appoint = tuple(self.lex.get("appoint", ()))
+        self.benefactive = tuple(self.lex.get("benefactive", ()))
+        self.facility = tuple(self.lex.get("facility", ()))
+        self.sources = tuple(self.lex.get("source_marker", ()))
+
+    def fits(self, prop: str, side: str, arg: Arg) -> bool:
+        return arg.label != "ANAPHOR" and self.onto.accepts(prop, side, arg.cls)
+
+    def anaphors(self, text: str, taken: list[Arg]) -> list[Arg]:
+        words = set().union(*self.anaphor_kinds.values())
+        spans = {(a.start, a.end) for a in taken}
+        out = []
+        for s, e, w in find_words(text, words):
+            if any(a.start < e and s < a.end for a in taken) or (s, e) in spans:
+                continue
+            kinds = ",".join(k for k, ws in self.anaphor_kinds.items() if w in ws)
+            out.append(Arg(s, e, w, "ANAPHOR", "", anaphor=kinds))
+        return out
+
+    def is_filler_gap(self, gap: str) -> bool:
+        """True when ``gap`` is only head nouns / descriptors around one coordinator."""
+        rest = gap.strip()
+        for w in sorted(self.fillers, key=len, reverse=True):
+            rest = rest.replace(w, "")
+        rest = rest.strip()
+        return rest in self.list_joiners
+
+    def group(self, sent: Sentence, unit: Arg, text: str) -> list[Arg]:
+        """``unit`` and the entities coordinated with it (``A、B和C``)."""
+        units = [u for u in sent.units if u.label != "ANAPHOR"]
+        if unit not in units:
+            return [unit]
+        i = units.index(unit)
+        lo = hi = i
+        while lo > 0 and self.is_filler_gap(text[units[lo - 1].end:self.start_of(sent, units[lo])]):
+            lo -= 1
+        while hi + 1 < len(units) and self.is_filler_gap(text[units[hi].end:self.start_of(sent, units[hi + 1])]):
+            hi += 1
+        return units[lo:hi + 1]
+
+    @staticmethod
+    def start_of(sent: Sentence, unit: Arg) -> int:
+        brand = sent.brands.get(unit.start)
+        return brand.start if brand else unit.start
+
+    def resolve(self, sent: Sentence, prev: list[Sentence], anaphor: Arg, prop: str, side: str, text: str) -> list[Arg]:
+        """Antecedents of ``anaphor`` that fit ``side`` of ``prop``."""
+        demonstrative = len(anaphor.text) > 1 and anaphor.text[0] in "这該该這此本"
+        pool = [u for u in sent.units if u.end <= anaphor.start and u.label != "ANAPHOR"]
+        if demonstrative:
+            candidates = list(reversed(pool)) + [u for s in reversed(prev) for u in reversed(s.units) if u.label != "ANAPHOR"]
+        else:
+            candidates = pool + [u for s in reversed(prev) for u in s.units if u.label != "ANAPHOR"]
+        for c in candidates:
+            if self.fits(prop, side, c):
+                owner = sent if c in sent.units else next(s for s in prev if c in s.units)
+                return [g for g in self.group(owner, c, text) if self.fits(prop, side, g)]
+        return []
+
+    def side(self, sent, prev, unit, prop, side, text, *, group: bool) -> list[Arg]:
+        if unit is None:
+            return []
+        if unit.label == "ANAPHOR":
+            return self.resolve(sent, prev, unit, prop, side, text)
+        if not self.fits(prop, side, unit):
+            return []
+        members = self.group(sent, unit, text) if group else [unit]
+        return [m for m in members if self.fits(prop, side, m)]
+
+    def links_back(self, gap: str, symmetric: bool) -> bool:
+        """True when ``gap`` (between an earlier entity and the left one) is a passive
+        marker or a coordinator, so the earlier entity is the other argument."""
+        gap = gap.strip()
+        if not gap or len(gap) > 8:
+            return False
+        return gap.startswith(self.passive) or gap.endswith(self.passive) or \
+            (symmetric and (gap in self.comitative or gap[-1:] in self.comitative))
+
+    def topic(self, sent: Sentence, before: int, prop: str, side: str, prev, text) -> Arg | None:
+        """The sentence topic: the first entity before ``before`` that fits, skipping sources (根據IDC)."""
+        for u in sent.units:
+            if u.end > before:
+                break
+            if any(text.endswith(m, sent.start, self.start_of(sent, u)) for m in self.sources):
+                continue
+            return u if self.side(sent, prev, u, prop, side, text, group=False) else None
+        return None
+
+    def topic_org(self, sent: Sentence, prev: list[Sentence], before: int, text: str) -> Arg | None:
+        """The organisation a sentence is about: its first (non-source) ORG before ``before``,
+        else the first ORG of the sentences before it."""
+        for candidates in ([u for u in sent.units if u.end <= before], *[s.units for s in prev[-1:]]):
+            for u in candidates:
+                if u.label == "ORG" and not any(text.endswith(m, 0, self.start_of(sent, u)) for m in self.sources):
+                    return u
+        return None
+
+    def same_class_needed(self, prop: str) -> bool:
+        info = self.onto.properties[prop]
+        return set(info.domain) == set(info.range) and len(info.domain) > 1
+
+    def emit(self, out, subjects, prop, objects, frame: Frame, sent, extractor, trigger, qualifiers=(), penalty=0.0):
+        for s in subjects:
+            for o in objects:
+                if (s.start, s.end) == (o.start, o.end) or (s.kb_id and s.kb_id == o.kb_id) or s.text == o.text:
+                    continue
+                if self.same_class_needed(prop) and self.onto.top_class(s.cls) != self.onto.top_class(o.cls):
+                    continue
+                out.append(FoundRelation(s, prop, o, round(frame.confidence - penalty, 3), (sent.start, sent.end),
+                                         extractor, tuple(qualifiers), trigger))
+
+    def triggers(self, text: str, words, start: int, end: int, sent: Sentence) -> list[tuple[int, int, str]]:
+        """Matches of ``words`` that are also the longest trigger at their place
+        (``競爭`` inside ``競爭對手`` is not a verb)."""
+        return [m for m in find_words(text, words, start, end) if (m[0], m[1]) in sent.longest]

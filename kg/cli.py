@@ -300,6 +300,28 @@ def eval_calibrate(gold: Path = typer.Argument(..., help="Gold relations, JSONL.
     typer.echo(f"wrote {out}")
 
 
+@eval_app.command("products")
+@_guard
+def eval_products(file: Path = typer.Option(Path("eval/products/gold.jsonl"), "--file", help="Sentences with their product names."),
+                  rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model."),
+                  as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+                  show_errors: bool = typer.Option(False, "--errors", help="List each sentence's misses and extras.")):
+    """Score product recognition on sentences annotated with their product names."""
+    from .evaluate import load_jsonl, score_products
+    from .extract import Pipelines
+
+    report = score_products(load_jsonl(file), pipelines=Pipelines(ner=None if rules_only else "default"))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    if show_errors:
+        for e in report["errors"]:
+            typer.echo(f"{e['id']}: missed {e['missed']} extra {e['extra']}")
+    typer.echo(f"products P={report['P']:.3f} R={report['R']:.3f} F1={report['F1']:.3f} "
+               f"({report['predicted']} predicted, {report['gold']} gold); "
+               f"recall on names the catalogue lacks {report['unseen_recall']:.3f} ({report['unseen']} names)")
+
+
 class NerDataset(str, Enum):
     resume = "resume"
     msra = "msra"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .ontology import load_ontology, to_simplified
 
-__all__ = ["norm", "score_relations", "score_facts", "score_entities", "load_jsonl", "calibrate"]
+__all__ = ["norm", "score_relations", "score_facts", "score_entities", "score_products", "load_jsonl", "calibrate"]
 
 _PUNCT = re.compile(r"[\s\u3000·•・.,，。、:：;；'\"“”‘’()（）\[\]【】《》<>-]+")
 _TYPES = {"PERSON": "Person", "PER": "Person", "ORG": "Organization", "PRODUCT": "Product", "GPE": "Place",
@@ -185,4 +185,38 @@ def calibrate(preds: list[dict], golds: list[dict], *, prior_weight: float = 5.0
         conf = (row["correct"] + prior_weight * prior) / (row["predicted"] + prior_weight)
         out[name] = {"correct": row["correct"], "predicted": row["predicted"], "prior": round(prior, 3),
                      "confidence": round(conf, 3)}
+    return out
+
+
+def score_products(records: list[dict], *, pipelines=None) -> dict:
+    """Precision and recall of PRODUCT mentions on sentences annotated with their product names.
+
+    ``records`` are ``{"id", "text", "products": [...]}``; names are compared after :func:`norm`.
+    Recall is also given for the names the catalogue does not know.
+    """
+    from .extract import Pipelines, extract_document
+    from .nlp.components.catalogue import catalogue_forms
+    from .records import Document
+
+    pipelines = pipelines or Pipelines()
+    onto = load_ontology()
+    known = {norm(f) for e in onto.catalogue.values() for f in catalogue_forms(e)}
+    tp = n_pred = n_gold = unseen = unseen_found = 0
+    errors = []
+    for rec in records:
+        ex = extract_document(Document(id=rec["id"], text=rec["text"]), pipelines)
+        pred = {norm(m.text) for m in ex.mentions if m.label == "PRODUCT"}
+        gold = {norm(p) for p in rec["products"]}
+        tp += len(pred & gold)
+        n_pred += len(pred)
+        n_gold += len(gold)
+        for g in gold - known:
+            unseen += 1
+            unseen_found += g in pred
+        if pred != gold:
+            errors.append({"id": rec["id"], "missed": sorted(gold - pred), "extra": sorted(pred - gold)})
+    out = _prf(tp, n_pred, tp, n_gold)
+    out["unseen"] = unseen
+    out["unseen_recall"] = unseen_found / unseen if unseen else 0.0
+    out["errors"] = errors
     return out

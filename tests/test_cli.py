@@ -118,3 +118,13 @@ def test_cli_every_preset_runs_on_a_built_graph(built):
     for name in presets():
         res = runner.invoke(app, ["query", str(built / "graph.ttl"), "--preset", name, "-O", "csv"])
         assert res.exit_code == 0, (name, res.output)
+
+
+def test_cli_eval_products(tmp_path):
+    gold = tmp_path / "p.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": "星河科技發布新一代晶片Nova-7。", "products": ["Nova-7"]},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["eval", "products", "--file", str(gold), "--rules-only", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert (report["P"], report["R"], report["unseen"]) == (1.0, 1.0, 1)

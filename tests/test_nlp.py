@@ -68,3 +68,19 @@ def test_nlp_offsets_point_into_original_text():
     assert ex.mentions
     for m in ex.mentions:
         assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("text,product", [
+    ("沐曦推出曦雲C600芯片", "曦云C600"),
+    ("榮耀推出折疊屏手機Magic V6", "Magic V6"),
+    ("三星發布Galaxy Z Fold 7", "Galaxy Z Fold 7"),
+    ("極氪發布純電轎車極氪007 GT，續航很長。", "极氪007 GT"),
+    ("科大訊飛發布星火X2大模型", "星火X2"),
+])
+def test_nlp_products_names_with_their_model_numbers(run_text, text, product):
+    assert (product, "PRODUCT") in ents(run_text(text))
+
+
+def test_nlp_products_do_not_swallow_words_before_them(run_text):
+    doc = run_text("算力達到1000TOPS，並採用Wi-Fi 7與FP8格式。")
+    assert not [e for e in doc.ents if e.label_ == "PRODUCT"]

@@ -19,7 +19,7 @@ from ..text import find_words
 
 __all__ = ["MentionResolver", "make_mentions"]
 
-_MODEL_SUFFIX = re.compile(r"\s?[A-Za-z]{0,3}[\-]?\d[\dA-Za-z\-.]*(?:\s?(?:Pro|Max|Ultra|Plus|mini))*")
+_MODEL_SUFFIX = re.compile(r"\s?[A-Za-z]{0,3}[\-]?\d[\dA-Za-z\-.]*(?:\s?(?:Pro|Max|Ultra|Plus|mini|Lite|GT|SE))*")
 
 
 class MentionResolver:
@@ -70,7 +70,7 @@ class MentionResolver:
             inner = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
                      and doc.text[c.end_char:span.end_char] in self.suffixes and c.label_ == span.label_]
             model = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
-                     and c.label_ == span.label_ == "PRODUCT"
+                     and span.label_ == "PRODUCT" and c.label_ in ("PRODUCT", "ORG")
                      and _MODEL_SUFFIX.fullmatch(doc.text[c.end_char:span.end_char])]
             dotted = [c for c in catalogue if c.start_char >= span.start_char and c.end_char <= span.end_char
                       and len(c) < len(span) and c.label_ == span.label_ == "PERSON" and "·" in span.text]

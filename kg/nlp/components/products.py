@@ -2,14 +2,17 @@
 
 Proposes PRODUCT spans in ``doc.spans["kg_products"]`` for:
 
-* model codes: Latin letters with digits (``H20``, ``A800``, ``GPT-4o``,
-  ``DeepSeek-R1``, ``Mate 60 Pro``);
-* a Chinese name followed by a model number (``含光800``, ``昇騰910B``);
-* a Latin name after a descriptor (``人工智能平臺PAI``, ``推理服務EAS``) or
-  before a product head noun (``PPU AI芯片``).
+* model codes: Latin letters with digits (``H20``, ``A800``, ``GPT-4o``, ``DeepSeek-R1``),
+  with the Chinese name written right before them (``邃思T30``, ``曦雲C600``);
+* names of several Latin words ending in a model number (``Mate 60 Pro``,
+  ``Galaxy Z Fold 7``, ``Kimi K3``);
+* a Chinese name followed by a model number (``含光800``, ``天垓150``, ``征程7P``);
+* a brand followed by a bare number (``阿維塔06``, ``極氪007 GT``);
+* a Latin name after a descriptor (``人工智能平臺PAI``, ``推理服務EAS``) or before a
+  product head noun (``PPU AI芯片``), and a rare word before a head noun (``圖靈晶片``).
 
-Descriptor words, head nouns and generic acronyms (AI, GPU, IaaS …) are read
-from ``ontology/lexicon.tsv``.
+Descriptor words, head nouns, generic acronyms (AI, GPU, FP8 …) and ordinary words
+that are not names are read from ``ontology/lexicon.tsv``.
 """
 from __future__ import annotations
 
@@ -25,29 +28,39 @@ from ..text import find_words
 __all__ = ["ProductRecogniser", "make_products", "GROUP"]
 
 GROUP = "kg_products"
-_SUFFIX = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|Turbo|Flash|Preview))*"
-_CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9\-.]*\d)[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]" + _SUFFIX + r"(?![A-Za-z0-9])")
-_SPACED = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z]+ \d{1,4}[A-Za-z]?" + _SUFFIX + r"(?![A-Za-z0-9])")
-_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
-_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2})(?![\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
+_SUFFIX = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview))*"
+_CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9\-.]*\d)[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]"
+                   + _SUFFIX + r"(?![A-Za-z0-9])")
+_WORDS = re.compile(r"(?<![A-Za-z0-9\-])((?:[A-Z][A-Za-z\-]*\s){1,3})([A-Z]{0,2}\d{1,4}[A-Za-z]{0,2})" + _SUFFIX
+                    + r"(?![A-Za-z0-9])")
+_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
+                          r"ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
+_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2}|\d[A-Za-z]{1,2})"
+                        r"(?![A-Za-z\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
+_BARE_NUMBER = re.compile(r"\d{2,4}(?:\s?[A-Z]{1,3}\b)?" + _SUFFIX)
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
-_NAME_TAGS = {"n", "nz", "nr", "nrt", "ns", "nt", "j", "x", "eng", "nrfg", "vn", "an"}
-_SURE_TAGS = {"nz", "nr", "nrt", "nt", "j", "nrfg"}
+_STOP_CHARS = set("的了在和与與及或等将將把被对對为為从從向以于於也都而且并並是年月日季、，,。；;：:（）()「」 ")
+_MAX_PREFIX = 4
 
 
 class ProductRecogniser:
     def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
         self.name = name
         onto = load_ontology(ontology)
-        self.generic = {w.lower() for w in onto.lexicon.get("generic_acronym", ())}
-        self.heads = onto.lexicon.get("product_head", ())
-        self.descriptors = onto.lexicon.get("product_prefix_head", ())
-        self.not_names = {w for m in onto.metrics.values() for w in m.get("words", ())}
-        self.not_names |= set(onto.lexicon.get("not_name", ()))
-        self.launch = tuple(w for f in onto.frames_of("verb") if f.property == "developedBy" for w in f.words)
+        lex = onto.lexicon
+        self.generic = {w.lower() for w in lex.get("generic_acronym", ())}
+        self.heads = lex.get("product_head", ())
+        self.descriptors = lex.get("product_prefix_head", ())
+        self.not_names = {w for m in onto.metrics.values() for w in m.get("words", ())} | set(lex.get("not_name", ()))
+        # words a product name never runs across: triggers, heads, descriptors, ordinary words
+        cues = {w for k in ("level", "approximate", "growth", "decline") for w in onto.cues.get(k, ())}
+        self.barriers = tuple(sorted({w for f in onto.frames if f.kind != "compound" for w in f.words}
+                                     | set(self.heads) | set(self.descriptors) | self.not_names | cues
+                                     | set(lex.get("list_end", ())) | set(lex.get("coordinator", ())),
+                                     key=len, reverse=True))
 
     def _ok_code(self, word: str, text: str = "", start: int = 0) -> bool:
-        if word.lower() in self.generic or _NOT_PRODUCT.match(word):
+        if word.lower() in self.generic or _NOT_PRODUCT.match(word) or word.split()[0].lower() in self.generic:
             return False
         if re.fullmatch(r"[A-Z]\d", word):  # G7, P9: a product only where the text says so
             before = text[max(0, start - 4):start]
@@ -59,55 +72,60 @@ class ProductRecogniser:
     def _ok_name(self, word: str) -> bool:
         return len(word) >= 2 and word.lower() not in self.generic and not word.isdigit()
 
+    def _name_before(self, text: str, start: int, floor: int) -> int:
+        """Where a Chinese name written right before ``start`` begins (``start`` if there is none)."""
+        j = start
+        while j > floor and start - j < _MAX_PREFIX and "\u4e00" <= text[j - 1] <= "\u9fff" \
+                and text[j - 1] not in _STOP_CHARS and not text.endswith(self.barriers, 0, j):
+            j -= 1
+        return j if start - j >= 2 and text[j:start] not in self.not_names else start
+
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         found: dict[tuple[int, int], None] = {}
-        words = tagged_words(doc)
-        word_at_end = {w[1]: w for w in words}
-        for rx in (_CODE, _SPACED):
-            for m in rx.finditer(text):
-                if self._ok_code(m.group(), text, m.start()):
-                    start = m.start()
-                    prev = word_at_end.get(start)
-                    # a Chinese name glued before a model code: 神璣NX9031
-                    if prev and 2 <= len(prev[2]) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in prev[2]) \
-                            and prev[3] in _NAME_TAGS and prev[2] not in self.not_names and not prev[3].startswith("v") \
-                            and prev[2] not in self.heads and prev[2] not in self.descriptors:
-                        start = prev[0]
-                    found[(start, m.end())] = None
-        # a rare word named as a product by its head noun: 圖靈晶片, 北極星芯片
-        for i, (ws, we, w, tag) in enumerate(words[:-1]):
-            nxt = words[i + 1][2]
-            if tag in ("n", "nz", "nr", "ns", "nrt") and 2 <= len(w) <= 4 and w not in self.not_names \
-                    and any(nxt.startswith(h) or (nxt + words[i + 2][2] if i + 2 < len(words) else nxt).startswith(h)
-                            for h in ("芯片", "晶片", "大模型", "处理器")) \
-                    and (text[max(0, ws - 1):ws] == "的" or text[:ws].endswith(self.launch)):
-                found[(ws, we)] = None
+        known = list(doc.spans.get("kg_catalogue", []))
+        floor_at = {}
+        for s in known:  # a name never runs back into a known organisation or place: 英偉達 + H20
+            if s.label_ == "PRODUCT":  # but a known product family takes its model: 星火 + X2
+                continue
+            for i in range(s.end_char, min(len(text), s.end_char + _MAX_PREFIX + 1)):
+                floor_at[i] = max(floor_at.get(i, 0), s.end_char)
+        family_end = {s.end_char: s for s in known if s.label_ == "PRODUCT"}
+        for m in _CODE.finditer(text):
+            if self._ok_code(m.group(), text, m.start()):
+                fam = family_end.get(m.start())
+                start = fam.start_char if fam else self._name_before(text, m.start(), floor_at.get(m.start(), 0))
+                found[(start, m.end())] = None
+        for m in _WORDS.finditer(text):
+            if self._ok_code(m.group(), text, m.start()):
+                found[(m.start(), m.end())] = None
         for m in _CJK_MODEL.finditer(text):
             digits_at = m.start(2)
-            # the product name is the last word before the digits
-            name = [w for w in words if w[1] == digits_at and w[0] >= m.start(1)]
-            if not name:
+            start = self._name_before(text, digits_at, max(m.start(1), floor_at.get(digits_at, 0)))
+            if start == digits_at:
                 continue
-            ws, we, w, tag = name[0]
-            # a common noun before a number is a name only where a product head follows ("含光800芯片")
-            # or the name is not an ordinary word the segmenter knows as such
             after = text[m.end():m.end() + 6]
-            sure = tag in _SURE_TAGS or any(after.startswith(h) or after[1:].startswith(h) for h in self.heads) \
-                or re.match(r"[、,，和与及]", after)
-            if 2 <= len(w) <= 4 and tag in _NAME_TAGS and w not in self.not_names and sure:
-                found[(ws, m.end())] = None
+            before = text[max(0, start - 4):start]
+            sure = any(after.startswith(h) or after[1:].startswith(h) for h in self.heads) \
+                or re.match(r"[、,，和与及]", after) or before.endswith(self.barriers) or before.endswith("的")
+            if sure:
+                found[(start, m.end())] = None
+        for s in known:  # a brand and a bare number: 阿維塔06
+            if s.label_ == "ORG":
+                m = _BARE_NUMBER.match(text, s.end_char)
+                if m and not re.match(r"[\d%％年月日号號亿億万萬个個家元]|[.,]\d", text[m.end():m.end() + 2]):
+                    found[(s.start_char, m.end())] = None
         for ds, de, _ in find_words(text, self.descriptors):
             m = _LATIN_NAME.match(text, de)
-            if m and self._ok_name(m.group()):
+            if m and self._ok_name(m.group()) and not any(a <= m.start() < b for a, b in found):
                 found[(m.start(), m.end())] = None
+        words = tagged_words(doc)
         for hs, he, _ in find_words(text, self.heads):
             j = hs
             while j > 0 and text[j - 1] == " ":
                 j -= 1
-            # skip one generic acronym between name and head ("PPU AI芯片")
             m = re.search(r"([A-Za-z][A-Za-z0-9\-]*)\s?$", text[max(0, j - 24):j])
-            if m and m.group(1).lower() in self.generic:
+            if m and m.group(1).lower() in self.generic:  # one generic acronym between name and head: PPU AI芯片
                 k = j - len(m.group(0))
                 while k > 0 and text[k - 1] == " ":
                     k -= 1
@@ -115,6 +133,12 @@ class ProductRecogniser:
                 j = k
             if m and self._ok_name(m.group(1)) and re.fullmatch(r"[A-Z][A-Za-z0-9\-]+", m.group(1)):
                 found[(j - len(m.group(1)), j)] = None
+        for i, (ws, we, w, tag) in enumerate(words[:-1]):  # a rare word before a head noun: 圖靈晶片
+            nxt = words[i + 1][2] + (words[i + 2][2] if i + 2 < len(words) else "")
+            if tag in ("n", "nz", "nr", "ns", "nrt") and 2 <= len(w) <= 4 and w not in self.not_names \
+                    and nxt.startswith(("芯片", "晶片", "大模型", "处理器")) \
+                    and (text[max(0, ws - 1):ws] == "的" or text.endswith(self.barriers, 0, ws)):
+                found[(ws, we)] = None
         spans = []
         for start, end in found:
             span = doc.char_span(start, end, label="PRODUCT", alignment_mode="contract")

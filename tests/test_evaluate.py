@@ -70,6 +70,6 @@ def test_evaluate_confidence_component_reads_the_table(tmp_path):
     table = tmp_path / "calibration.json"
     table.write_text(json.dumps({"extractors": {"kg.title.v1": {"confidence": 0.42}}}), encoding="utf-8")
     nlp = make_nlp(ner=None)
-    nlp.get_pipe("kg_confidence").__init__(nlp, "kg_confidence", str(table), 0.0, 0.3)
+    nlp.get_pipe("kg_confidence").__init__(nlp, "kg_confidence", str(table), 0.0, 0.3, None)
     doc = nlp("星河科技董事长周明远表示")
     assert [r.confidence for r in doc._.kg_relations if r.extractor == "kg.title.v1"] == [0.42]

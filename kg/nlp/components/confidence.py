@@ -2,10 +2,10 @@
 
 Each reading rule's raw confidence is replaced by the precision that rule was
 measured to have on annotated news (``kg/models/calibration.json``, written by
-``kg eval calibrate``). When the trained relation classifier ran
-(``doc._.kg_relclass``), its probability for the same pair and property is
-combined with it: agreement raises the confidence, a confident "no relation"
-lowers it. Relations below ``min_confidence`` are dropped (0 keeps all).
+``kg eval calibrate``). When the trained relation classifier is there
+(``kg/models/relclass_zh``), it scores each pair the rules related, and its
+probability is blended in: agreement raises the confidence, a confident other
+answer lowers it. Relations below ``min_confidence`` are dropped (0 keeps all).
 """
 from __future__ import annotations
 
@@ -23,20 +23,34 @@ def default_calibration() -> Path:
     return Path(__file__).resolve().parents[2] / "models" / "calibration.json"
 
 
+def default_relclass() -> Path | None:
+    path = Path(__file__).resolve().parents[2] / "models" / "relclass_zh"
+    return path if (path / "config.cfg").is_file() else None
+
+
 class ConfidenceCalibrator:
     def __init__(self, nlp: Language, name: str, calibration: str | None, min_confidence: float,
-                 classifier_weight: float) -> None:
+                 classifier_weight: float, relclass: str | None) -> None:
         self.name = name
         path = Path(calibration) if calibration else default_calibration()
         self.table = json.loads(path.read_text(encoding="utf-8"))["extractors"] if path.is_file() else {}
         self.min_confidence = min_confidence
         self.classifier_weight = classifier_weight
+        model = default_relclass() if relclass == "default" else (Path(relclass) if relclass else None)
+        self.relclass = None
+        if model is not None:
+            from ...relclass.model import load_relclass
+
+            self.relclass = load_relclass(model)
 
     def _classifier(self, doc: Doc) -> dict:
-        scores = {}
-        for head, tail, predicate, prob in (doc._.kg_relclass or []) if Doc.has_extension("kg_relclass") else []:
-            scores[(head.start_char, head.end_char, tail.start_char, tail.end_char)] = (predicate, prob)
-        return scores
+        """(predicate, probability) for each pair the rules related."""
+        if self.relclass is None:
+            return {}
+        from ...relclass.model import classify_pairs
+
+        pairs = sorted({(r.subject.start, r.subject.end, r.object.start, r.object.end) for r in doc._.kg_relations})
+        return dict(zip(pairs, classify_pairs(self.relclass, doc.text, pairs)))
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc._.kg_relations:
@@ -57,8 +71,8 @@ class ConfidenceCalibrator:
 
 
 @Language.factory("kg_confidence", default_config={"calibration": None, "min_confidence": 0.0,
-                                                   "classifier_weight": 0.3},
+                                                   "classifier_weight": 0.3, "relclass": "default"},
                   requires=["doc._.kg_relations"], assigns=["doc._.kg_relations"])
 def make_confidence(nlp: Language, name: str, calibration: str | None, min_confidence: float,
-                    classifier_weight: float) -> ConfidenceCalibrator:
-    return ConfidenceCalibrator(nlp, name, calibration, min_confidence, classifier_weight)
+                    classifier_weight: float, relclass: str | None) -> ConfidenceCalibrator:
+    return ConfidenceCalibrator(nlp, name, calibration, min_confidence, classifier_weight, relclass)

@@ -42,3 +42,9 @@ def test_facts_approximate_flag(run_text):
     doc = run_text("2024年，星河科技營收約120億元。")
     (f,) = [f for f in doc._.kg_facts if f.metric == "revenue"]
     assert f.approximate
+
+
+def test_facts_metric_word_after_the_amount_and_no_prepositional_subjects(run_text):
+    doc = run_text("寧德時代今年在港交所掛牌，集資約356億港元。星河科技完成5,000萬美元新一輪融資。")
+    got = {(f.subject.text, f.metric, f.unit) for f in doc._.kg_facts}
+    assert got == {("宁德时代", "fundingRaised", "HKD"), ("星河科技", "fundingRaised", "USD")}

@@ -27,6 +27,7 @@ __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 MAX_METRIC_GAP = 60
 _GLUE = re.compile(r"(的|以|为|為|达|達|达到|達到)?\s*")
 _CLAUSE = re.compile(r"[，,；;：:]")
+_PREPOSITION = re.compile(r"(在|于|於|向|对|對|为|為|从|從|跟)$")  # a name after these is not what a figure is about
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class FactExtractor:
 
     def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None) -> Arg | None:
         cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")
-                 and not self._is_source(text, a)]
+                 and not self._is_source(text, a) and not _PREPOSITION.search(text[max(ss, a.start - 2):a.start])]
         # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
         glued = [a for a in args if a.end <= q.start and _GLUE.fullmatch(text[a.end:q.start])
                  and a.label in ("ORG", "PRODUCT")]
@@ -90,6 +91,13 @@ class FactExtractor:
             cut = [m.end() for m in _CLAUSE.finditer(text, lo, q.start) if not (text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit())]
             lo = cut[-1] if cut else lo
         found = find_words(text, tuple(self.metric_words), lo, q.start)
+        if not found and q.kind == "money":
+            # "完成4,900萬美元新一輪募資": the metric word right after the amount
+            tail = re.match(r"(?:的|新一[轮輪]|[A-E]\+?[轮輪]|战略|戰略|股权|股權|首[轮輪]|[天种種]子[轮輪]|\s)*", text[q.end:q.end + 10])
+            k = q.end + (tail.end() if tail else 0)
+            for w, m in self.metric_words.items():
+                if text.startswith(w, k) and self.onto.metrics[m]["kind"] == "money":
+                    return m, k
         if not found and not wide and lo > ss:
             # "營收2476億元，同比微增2%": a clause of growth words continues the metric before it
             head = text[lo:q.start]

@@ -84,3 +84,14 @@ def test_nlp_products_names_with_their_model_numbers(run_text, text, product):
 def test_nlp_products_do_not_swallow_words_before_them(run_text):
     doc = run_text("算力達到1000TOPS，並採用Wi-Fi 7與FP8格式。")
     assert not [e for e in doc.ents if e.label_ == "PRODUCT"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("這款晶片比肩英偉達H20", [("英伟达", "ORG"), ("H20", "PRODUCT")]),
+    ("將與高通驍龍8至尊版正面競爭", [("高通", "ORG"), ("骁龙8至尊版", "PRODUCT")]),
+    ("字節跳動發布豆包大模型1.6", [("字节跳动", "ORG"), ("豆包大模型1.6", "PRODUCT")]),
+    ("騰訊旗下AI助手「元寶」上線", [("腾讯", "ORG"), ("元宝", "PRODUCT")]),
+    ("搭載該晶片的GB300 NVL72伺服器", [("GB300 NVL72", "PRODUCT")]),
+])
+def test_nlp_products_makers_versions_and_quoted_names(run_text, text, expected):
+    assert ents(run_text(text)) == expected

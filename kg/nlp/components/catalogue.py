@@ -45,6 +45,13 @@ class CatalogueRecogniser:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, str] = {}
+        # a product written with its maker's name before it (英偉達H20) is two mentions
+        self.maker_forms: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for entry in onto.catalogue.values():
+            if entry.parent in onto.catalogue and ner_label(onto, entry.cls) == "PRODUCT":
+                forms = tuple(sorted((f for f in catalogue_forms(onto.catalogue[entry.parent]) if len(f) >= 2),
+                                     key=len, reverse=True))
+                self.maker_forms[entry.id] = (entry.parent, forms)
         for entry in onto.catalogue.values():
             label = ner_label(onto, entry.cls)
             self.labels[entry.id] = label
@@ -67,6 +74,17 @@ class CatalogueRecogniser:
                    (text[b - 1].isascii() and text[b - 1].isalnum() and b < len(text) and text[b].isascii() and text[b].isalnum()):
                     continue
                 kb = doc.vocab.strings[match_id]
+                maker = self.maker_forms.get(kb)
+                form = next((f for f in maker[1] if text.startswith(f, a) and b - a - len(f) >= 2), None) if maker else None
+                if form:
+                    cut = a + len(form)
+                    while cut < b and text[cut] == " ":
+                        cut += 1
+                    maker_span = doc.char_span(a, a + len(form), label=self.labels[maker[0]], kb_id=maker[0])
+                    product_span = doc.char_span(cut, b, label=self.labels[kb], kb_id=kb)
+                    if maker_span is not None and product_span is not None:
+                        spans += [maker_span, product_span]
+                        continue
                 spans.append(Span(doc, start, end, label=self.labels[kb], kb_id=kb))
         doc.spans[CANDIDATES] = spans
         return doc

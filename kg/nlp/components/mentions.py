@@ -19,7 +19,8 @@ from ..text import find_words
 
 __all__ = ["MentionResolver", "make_mentions"]
 
-_MODEL_SUFFIX = re.compile(r"\s?[A-Za-z]{0,3}[\-]?\d[\dA-Za-z\-.]*(?:\s?(?:Pro|Max|Ultra|Plus|mini|Lite|GT|SE))*")
+_EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
+_MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)")
 
 
 class MentionResolver:

@@ -35,8 +35,11 @@ _WORDS = re.compile(r"(?<![A-Za-z0-9\-])((?:[A-Z][A-Za-z\-]*\s){1,3})([A-Z]{0,2}
                     + r"(?![A-Za-z0-9])")
 _NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
                           r"ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
-_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2}|\d[A-Za-z]{1,2})"
+_CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2}|\d[A-Za-z]{1,2}|\d{1,2}(?=至尊版|旗舰版|旗艦版|标准版|標準版|青春版))"
                         r"(?![A-Za-z\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
+_EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
+_VERSION = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)(?![A-Za-z0-9])")
+_QUOTED = re.compile(r"\s*[「“\"]([^」”\"]{1,12})[」”\"]")
 _BARE_NUMBER = re.compile(r"\d{2,4}(?:\s?[A-Z]{1,3}\b)?" + _SUFFIX)
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
 _STOP_CHARS = set("的了在和与與及或等将將把被对對为為从從向以于於也都而且并並是年月日季、，,。；;：:（）()「」 ")
@@ -108,14 +111,27 @@ class ProductRecogniser:
             before = text[max(0, start - 4):start]
             sure = any(after.startswith(h) or after[1:].startswith(h) for h in self.heads) \
                 or re.match(r"[、,，和与及]", after) or before.endswith(self.barriers) or before.endswith("的")
-            if sure:
-                found[(start, m.end())] = None
+            ed = re.match(_EDITION + "*", text[m.end():])
+            if sure or (ed and ed.end()):
+                found[(start, m.end() + (ed.end() if ed else 0))] = None
+        for s in known:  # a product family and its model or edition: 豆包大模型1.6, 混元T1, Blackwell Ultra
+            if s.label_ == "PRODUCT":
+                m = _VERSION.match(text, s.end_char)
+                if m and m.end() > s.end_char and not re.match(r"[\d%％年月日号號亿億万萬个個家元]", text[m.end():m.end() + 1]):
+                    found[(s.start_char, m.end())] = None
+        for (a, b) in list(found):  # two codes in a row are one name: GB300 NVL72
+            nxt = next(((c, d) for (c, d) in found if c == b + 1 and text[b] == " "), None)
+            if nxt:
+                found[(a, nxt[1])] = None
         for s in known:  # a brand and a bare number: 阿維塔06
             if s.label_ == "ORG":
                 m = _BARE_NUMBER.match(text, s.end_char)
                 if m and not re.match(r"[\d%％年月日号號亿億万萬个個家元]|[.,]\d", text[m.end():m.end() + 2]):
                     found[(s.start_char, m.end())] = None
         for ds, de, _ in find_words(text, self.descriptors):
+            q = _QUOTED.match(text, de)  # AI助手「元寶」
+            if q and q.group(1) not in self.not_names:
+                found[(q.start(1), q.end(1))] = None
             m = _LATIN_NAME.match(text, de)
             if m and self._ok_name(m.group()) and not any(a <= m.start() < b for a, b in found):
                 found[(m.start(), m.end())] = None
@@ -135,6 +151,9 @@ class ProductRecogniser:
                 found[(j - len(m.group(1)), j)] = None
         for i, (ws, we, w, tag) in enumerate(words[:-1]):  # a rare word before a head noun: 圖靈晶片
             nxt = words[i + 1][2] + (words[i + 2][2] if i + 2 < len(words) else "")
+            nxt = re.sub(r"^(?:AI|ai|Ai)\s?", "", nxt) if nxt[:2] in ("AI", "ai", "Ai") else nxt
+            if nxt == "" and i + 2 < len(words):
+                nxt = words[i + 2][2]
             if tag in ("n", "nz", "nr", "ns", "nrt") and 2 <= len(w) <= 4 and w not in self.not_names \
                     and nxt.startswith(("芯片", "晶片", "大模型", "处理器")) \
                     and (text[max(0, ws - 1):ws] == "的" or text.endswith(self.barriers, 0, ws)):

@@ -57,6 +57,10 @@ def s(text):
     ("OPPO創始人陳明永同時擔任公司總裁兼CEO。", {("陳明永", "presidentOf", "OPPO"), ("陳明永", "ceoOf", "OPPO")}),
     ("星河科技創始人周明遠已於2021年卸任CEO。", {("周明遠", "ceoOf", "星河科技")}),
     ("索尼CEO伊夫·吉爾莫特表示，合作將加速。", {("伊夫·吉爾莫特", "ceoOf", "索尼")}),
+    # 與 X 共同開發; 旗下 + descriptor + name; a site noun with the organisation of the sentence before
+    ("聯發科與輝達共同開發的GB10超級晶片已量產。", {("輝達", "partnerOf", "聯發科")}),
+    ("騰訊旗下子品牌星河遊戲上線新作。", {("星河遊戲", "subsidiaryOf", "騰訊")}),
+    ("寧德時代公布財報。董事長曾毓群表示，資金主要用於匈牙利工廠建設。", {("寧德時代", "operatesIn", "匈牙利")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

@@ -144,6 +144,9 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
                     others = ctx.side(sent, prev, u, frame.property, other_side, text, group=False)
                     if others:
                         break
+            if not others and ctx.onto.accepts(frame.property, other_side, "Organization"):
+                topic = ctx.topic_org(sent, prev, ts, text)  # "…用於匈牙利工廠建設": the company the text is about
+                others = [topic] if topic is not None and topic not in listed else []
             subjects, objects = (listed, others) if frame.left == "subject" else (others, listed)
             ctx.emit(out, subjects, frame.property, objects, frame, sent, "kg.noun.v1", (ts, te))
 
@@ -153,7 +156,9 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
     words = tuple({w for f in frames for w in f.words})
     for ts, te, w in ctx.triggers(text, words, sent.start, sent.end, sent):
         owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
-        owned = [u for u in sent.units if ctx.start_of(sent, u) >= te and ctx.start_of(sent, u) - te <= 2]
+        # "旗下的B", "旗下子品牌B": a few descriptive words may stand between
+        owned = [u for u in sent.units if ctx.start_of(sent, u) >= te and ctx.start_of(sent, u) - te <= 6
+                 and not re.search(r"[，,；;。、和与與及]", text[te:ctx.start_of(sent, u)])][:1]
         if not owner and owned and len(w) > 1:  # "旗下七鮮超市…": the organisation the sentence is about
             topic = ctx.topic_org(sent, prev, ts, text)
             owner = [topic] if topic is not None else []

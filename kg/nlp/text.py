@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["word_regex", "find_words", "sentence_spans", "clause_spans", "Arg", "is_latin"]
+__all__ = ["word_regex", "find_words", "sentence_spans", "clause_spans", "char_spans", "Arg", "is_latin"]
 
 _SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9\)])\.\s+(?=[A-Z])")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
@@ -86,3 +86,13 @@ class Arg:
     cls: str  # ontology class: Person, Organization, Product, Place, or a subclass
     kb_id: str = ""
     anaphor: str = ""  # for ANAPHOR: which lexicon kinds it may stand for, e.g. "org,product"
+
+
+def char_spans(doc, offsets, label: str) -> list:
+    """spaCy spans for (start, end) character offsets, skipping any that do not align with tokens."""
+    out = []
+    for start, end in offsets:
+        span = doc.char_span(start, end, label=label, alignment_mode="contract")
+        if span is not None and len(span):
+            out.append(span)
+    return out

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..segment import tagged_words
+from ..text import char_spans
 
 __all__ = ["OrgRecogniser", "make_orgs", "GROUP"]
 
@@ -58,12 +59,7 @@ class OrgRecogniser:
             if pw in self.heads:
                 continue
             spans.append((ps, e))
-        out = []
-        for s, e in spans:
-            span = doc.char_span(s, e, label="ORG")
-            if span is not None:
-                out.append(span)
-        doc.spans[GROUP] = out
+        doc.spans[GROUP] = char_spans(doc, spans, "ORG")
         return doc
 
 

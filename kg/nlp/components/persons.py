@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..segment import tagged_words
-from ..text import find_words
+from ..text import char_spans, find_words
 
 __all__ = ["PersonRecogniser", "make_persons", "GROUP"]
 
@@ -61,13 +61,9 @@ class PersonRecogniser:
         counts: dict[str, int] = {}
         for s, e in candidates:
             counts[text[s:e]] = counts.get(text[s:e], 0) + 1
-        spans = []
-        for s, e in candidates:
-            if s in title_ends or e in speech_starts or counts[text[s:e]] >= 2:
-                span = doc.char_span(s, e, label="PERSON")
-                if span is not None:
-                    spans.append(span)
-        doc.spans[GROUP] = spans
+        doc.spans[GROUP] = char_spans(doc, [(s, e) for s, e in candidates
+                                            if s in title_ends or e in speech_starts or counts[text[s:e]] >= 2],
+                                      "PERSON")
         return doc
 
 

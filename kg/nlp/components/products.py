@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..segment import tagged_words
-from ..text import find_words
+from ..text import char_spans, find_words
 
 __all__ = ["ProductRecogniser", "make_products", "GROUP"]
 
@@ -158,12 +158,7 @@ class ProductRecogniser:
                     and nxt.startswith(("芯片", "晶片", "大模型", "处理器")) \
                     and (text[max(0, ws - 1):ws] == "的" or text.endswith(self.barriers, 0, ws)):
                 found[(ws, we)] = None
-        spans = []
-        for start, end in found:
-            span = doc.char_span(start, end, label="PRODUCT", alignment_mode="contract")
-            if span is not None and len(span):
-                spans.append(span)
-        doc.spans[GROUP] = spans
+        doc.spans[GROUP] = char_spans(doc, found, "PRODUCT")
         return doc
 
 

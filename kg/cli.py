@@ -88,14 +88,26 @@ def build(paths: List[Path] = typer.Argument(..., help="Files (.txt .md .html) o
           keep_going: bool = typer.Option(False, "--keep-going", help="Skip unreadable files instead of stopping.")):
     """Build the graph of the documents: DIR/graph.ttl (union of all documents), plus other formats on request.
 
+    DIR/merges.tsv says, for each document, why mentions were taken for one entity.
+
     Nothing is written until every document has been read, so a bad input never
     replaces a graph built before.
     """
     from .assemble import to_dataset
     from .store import Format, save_graph
 
-    ds = to_dataset(_extractions(paths, rules_only=rules_only, keep_going=keep_going, progress=True))
+    merges: list[str] = []
+
+    def logged(exs):
+        for ex in exs:
+            merges.extend(f"{ex.document.id}\t{m}" for m in ex.merges)
+            yield ex
+
+    ds = to_dataset(logged(_extractions(paths, rules_only=rules_only, keep_going=keep_going, progress=True)))
     written = [save_graph(ds, out / "graph.ttl", Format.TURTLE)]
+    (out / "merges.tsv").write_text("document\twhy two names are one entity\n" + "".join(m + "\n" for m in merges),
+                                    encoding="utf-8")
+    written.append(out / "merges.tsv")
     for f in format:
         fmt = Format(f.value)
         if fmt is not Format.TURTLE:

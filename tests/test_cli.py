@@ -48,7 +48,8 @@ def test_cli_eval_relations_scores_against_gold(data_dir, tmp_path):
 
 
 def test_cli_build_writes_requested_formats(built):
-    assert {p.name for p in built.iterdir()} >= {"graph.ttl", "graph.trig", "graph.nt", "graph.html"}
+    assert {p.name for p in built.iterdir()} >= {"graph.ttl", "graph.trig", "graph.nt", "graph.html", "merges.tsv"}
+    assert (built / "merges.tsv").read_text(encoding="utf-8").startswith("document\t")
 
 
 def test_cli_query_preset_and_text(built):

@@ -81,7 +81,16 @@ class FrameContext:
     """The ontology's frames and lexicon, and the helpers every reader uses."""
 
     def __init__(self, onto: Ontology) -> None:
+        from .catalogue import catalogue_forms
+
         self.onto = onto
+        # every written form of a known organisation: the names other names may start with
+        self.org_prefixes: dict[str, str] = {}
+        for entry in onto.catalogue.values():
+            if onto.top_class(entry.cls) == "Organization":
+                for f in catalogue_forms(entry):
+                    if len(f) >= 2:
+                        self.org_prefixes.setdefault(f, entry.id)
         self.lex = onto.lexicon
         self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound", "locative")}
         self.title_words = {w: f for f in self.frames["title"] for w in f.words}

@@ -221,12 +221,7 @@ def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list
                   out: list[FoundRelation]) -> None:
     """A name that starts with another entity's name: ``騰訊雲`` (unit word after the
     parent's name) or ``英偉達H20`` (any product name after its maker's)."""
-    prefixes: dict[str, str] = {}
-    for entry in ctx.onto.catalogue.values():
-        if ctx.onto.top_class(entry.cls) == "Organization":
-            for f in catalogue_forms(entry):
-                if len(f) >= 2:
-                    prefixes.setdefault(f, entry.id)
+    prefixes = ctx.org_prefixes
     seen = set()
     for frame in ctx.frames["compound"]:
         for a in args:

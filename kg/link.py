@@ -76,14 +76,12 @@ class Linker:
         self.suffixes = sorted((entity_key(s) for s in self.onto.lexicon.get("org_suffix", ())), key=len, reverse=True)
         self.surnames = set(self.onto.lexicon.get("surname", ()))
         self.by_form: dict[tuple[str, str], str] = {}  # (top class, key) -> catalogue id
-        from .nlp.components.catalogue import catalogue_forms
+        from .nlp.components.catalogue import catalogue_forms  # spaCy only when a linker is made
 
-        self._forms = {}
+        self._forms_of = catalogue_forms
         for entry in self.onto.catalogue.values():
-            forms = catalogue_forms(entry)
-            self._forms[entry.id] = forms
             top = self.onto.top_class(entry.cls)
-            for f in forms:
+            for f in catalogue_forms(entry):
                 self.by_form.setdefault((top, entity_key(f)), entry.id)
 
     def _catalogue_entity(self, kb: str, surface: set[str]) -> Entity:
@@ -92,7 +90,7 @@ class Linker:
         labels = [("en", e.en)] if e.en else []
         labels += [("zh-Hant", hant)] if hant else []
         labels += [("zh-Hans", e.zh_hans)] if e.zh_hans else []
-        aliases = set(self._forms[kb]) | set(e.aliases) | surface | {e.en, hant, e.zh_hans}
+        aliases = set(self._forms_of(e)) | set(e.aliases) | surface | {e.en, hant, e.zh_hans}
         return Entity(iri=ENTITY_NS + kb, label=hant or e.en, cls=e.cls, labels=tuple(labels),
                       aliases=tuple(sorted(a for a in aliases if a)))
 

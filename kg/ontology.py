@@ -102,6 +102,8 @@ class Ontology:
     currencies: dict[str, str] = field(default_factory=dict)  # word -> ISO code
     count_units: dict[str, str] = field(default_factory=dict)  # word -> unit name
     catalogue: dict[str, CatalogueEntry] = field(default_factory=dict)
+    label_to_class: dict[str, str] = field(default_factory=dict)  # NER label -> top class (labels.tsv)
+    class_to_label: dict[str, str] = field(default_factory=dict)  # class -> NER label
 
     @property
     def symmetric(self) -> set[str]:
@@ -235,18 +237,16 @@ def load_ontology(directory: str | None = None) -> Ontology:
         target = onto.currencies if row["kind"] == "currency" else onto.count_units
         for w in _words(row["zh_hant"], row["zh_hans"], row["en"]):
             target[w] = row["code"]
+    for row in _read_tsv(d / "labels.tsv"):
+        onto.label_to_class.setdefault(row["label"], onto.top_class(row["class"]))
+        onto.class_to_label.setdefault(row["class"], row["label"])
     _read_catalogue(onto)
     return onto
 
 
 def label_maps(onto: Ontology) -> tuple[dict[str, str], dict[str, str]]:
-    """(NER label → top class, class → NER label) from ``ontology/labels.tsv``."""
-    label_to_class: dict[str, str] = {}
-    class_to_label: dict[str, str] = {}
-    for row in _read_tsv(onto.directory / "labels.tsv"):
-        label_to_class.setdefault(row["label"], onto.top_class(row["class"]))
-        class_to_label.setdefault(row["class"], row["label"])
-    return label_to_class, class_to_label
+    """(NER label → top class, class → NER label), as read from ``ontology/labels.tsv``."""
+    return onto.label_to_class, onto.class_to_label
 
 
 def ner_label(onto: Ontology, cls: str) -> str:

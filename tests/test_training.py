@@ -115,16 +115,9 @@ def test_train_smoke_end_to_end(tmp_path):
     data.mkdir(parents=True)
     for split in ("train", "dev", "test"):
         _write_bmes(data / f"{split}.char.bmes", _TOY)
-    out = train_ner(
-        output=tmp_path / "model",
-        data_dir=tmp_path / "data",
-        seed=1,
-        max_steps=6,
-        datasets=["resume"],
-        checkpoint_dir=tmp_path / "ckpt",
-        overrides={"eval_every": 3, "batch_chars": 40},
-        log=lambda _: None,
-    )
+    common = dict(data_dir=tmp_path / "data", seed=1, datasets=["resume"], checkpoint_dir=tmp_path / "ckpt",
+                  overrides={"eval_every": 3, "batch_chars": 40}, log=lambda _: None)
+    out = train_ner(output=tmp_path / "model", max_steps=6, **common)
     assert out == tmp_path / "model"
     assert (tmp_path / "ckpt" / "best" / "meta.json").exists()
     state = json.loads((tmp_path / "ckpt" / "state.json").read_text())
@@ -137,17 +130,7 @@ def test_train_smoke_end_to_end(tmp_path):
     assert [t.text for t in doc][:3] == ["王", "五", "现"]  # one token per character
 
     # resume continues from the last checkpoint to the new step budget
-    train_ner(
-        output=tmp_path / "model2",
-        data_dir=tmp_path / "data",
-        seed=1,
-        max_steps=9,
-        datasets=["resume"],
-        checkpoint_dir=tmp_path / "ckpt",
-        resume=True,
-        overrides={"eval_every": 3, "batch_chars": 40},
-        log=lambda _: None,
-    )
+    train_ner(output=tmp_path / "model2", max_steps=9, resume=True, **common)
     state = json.loads((tmp_path / "ckpt" / "state.json").read_text())
     assert [h["step"] for h in state["history"]] == [3, 6, 9]
 

@@ -20,7 +20,6 @@ Nothing heavy is imported at module import time.
 from __future__ import annotations
 
 import json
-import math
 import random
 import shutil
 import tempfile

@@ -7,6 +7,7 @@ mentions in ``doc.spans["kg_catalogue"]`` with the entity's id as ``kb_id``.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -20,8 +21,11 @@ __all__ = ["CatalogueRecogniser", "make_catalogue", "catalogue_forms", "CANDIDAT
 CANDIDATES = "kg_catalogue"
 
 
-def catalogue_forms(entry) -> set[str]:
-    """Every surface form of a catalogue entry, in the analysis script (Simplified, NFKC)."""
+@lru_cache(maxsize=None)
+def catalogue_forms(entry) -> frozenset[str]:
+    """Every surface form of a catalogue entry, in the analysis script (Simplified, NFKC).
+
+    Cached: the recogniser, the relation readers and the linker all ask for them."""
     forms = {entry.zh_hant, entry.zh_hans, entry.en, *entry.aliases}
     out = set()
     for f in forms:
@@ -29,7 +33,7 @@ def catalogue_forms(entry) -> set[str]:
         if f:
             out.add(f)
             out.add(to_simplified(f))
-    return out
+    return frozenset(out)
 
 
 class CatalogueRecogniser:

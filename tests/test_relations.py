@@ -61,6 +61,27 @@ def s(text):
     ("聯發科與輝達共同開發的GB10超級晶片已量產。", {("輝達", "partnerOf", "聯發科")}),
     ("騰訊旗下子品牌星河遊戲上線新作。", {("星河遊戲", "subsidiaryOf", "騰訊")}),
     ("寧德時代公布財報。董事長曾毓群表示，資金主要用於匈牙利工廠建設。", {("寧德時代", "operatesIn", "匈牙利")}),
+    # agent markers: 交由 A 與 B (a list), 獲 A、B 聯合領投, the funded company as the topic
+    ("星河科技的Nova200晶片將交由聯電與格芯生產。",
+     {("Nova200", "manufacturedBy", "聯電"), ("Nova200", "manufacturedBy", "格芯")}),
+    ("總部位於成都的星河科技完成B輪融資，由騰訊、小米和聯想聯合領投。",
+     {("騰訊", "investedIn", "星河科技"), ("小米", "investedIn", "星河科技"), ("聯想", "investedIn", "星河科技")}),
+    ("星河科技宣布獲得紅杉中國、高瓴資本聯合領投的5億元融資。",
+     {("紅杉中國", "investedIn", "星河科技"), ("高瓴資本", "investedIn", "星河科技")}),
+    # a relative clause: the noun after 的 is the verb's left argument
+    ("搭載Nova100晶片的星河X9手機下月上市。", {("星河X9", "integrates", "Nova100")}),
+    # maker 的 product inside a list; customers and shareholders listed after 包括
+    ("通義千問將與字節跳動的豆包及百度的文心一言競爭。",
+     {("通義千問", "competitorOf", "豆包"), ("通義千問", "competitorOf", "文心一言"),
+      ("豆包", "developedBy", "字節跳動"), ("文心一言", "developedBy", "百度")}),
+    ("緯創公布財報。董事長林憲銘表示，主要客戶包括微軟、谷歌與戴爾。",
+     {("微軟", "suppliedBy", "緯創"), ("谷歌", "suppliedBy", "緯創"), ("戴爾", "suppliedBy", "緯創")}),
+    ("星河科技成立於2019年，股東包括騰訊、小米與聯想。",
+     {("騰訊", "investedIn", "星河科技"), ("聯想", "investedIn", "星河科技")}),
+    # the company a speaker stands for, as the other side of 與 X 競爭; places joined by 與
+    ("星河科技公布業績。公司董事長周明遠表示，部分產品與中微公司、拓荊科技直接競爭。",
+     {("星河科技", "competitorOf", "中微公司"), ("星河科技", "competitorOf", "拓荊科技")}),
+    ("星河科技近年持續在印度與越南拓展業務。", {("星河科技", "operatesIn", "印度"), ("星河科技", "operatesIn", "越南")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

@@ -79,7 +79,9 @@ class CatalogueRecogniser:
                     continue
                 kb = doc.vocab.strings[match_id]
                 maker = self.maker_forms.get(kb)
-                form = next((f for f in maker[1] if text.startswith(f, a) and b - a - len(f) >= 2), None) if maker else None
+                # ... but a hyphen binds the two into one name (DeepSeek-R1)
+                form = next((f for f in maker[1] if text.startswith(f, a) and b - a - len(f) >= 2
+                             and text[a + len(f)] != "-"), None) if maker else None
                 if form:
                     cut = a + len(form)
                     while cut < b and text[cut] == " ":

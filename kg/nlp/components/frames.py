@@ -22,6 +22,7 @@ __all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "NEG
 NEGATION = re.compile(r"(未|没有|並未|并未|不會|不会|否认|否認|無意|无意|尚未)\S{0,3}$")
 DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 MAX_LEFT_GAP, MAX_RIGHT_GAP, MAX_NOUN_GAP = 15, 12, 5
+_ANAPHOR_CLASS = {"org": "Organization", "product": "Product", "person": "Person"}  # what an anaphor may stand for
 
 
 _BRACKETED = re.compile(r"[（(][^（）()]{1,40}[）)]")
@@ -73,7 +74,7 @@ class Sentence:
     start: int
     end: int
     units: list[Arg]  # entities and anaphors, brand prefixes folded into their product
-    brands: dict[int, Arg] = field(default_factory=dict)  # product start -> brand ORG glued before it
+    brands: dict[int, Arg] = field(default_factory=dict)  # product start -> its maker written before it
     longest: set[tuple[int, int]] = field(default_factory=set)  # spans of the longest trigger words
 
 
@@ -104,11 +105,16 @@ class FrameContext:
         self.former = set(self.lex.get("former", ()))
         self.succession = set(self.lex.get("succession", ()))
         self.passive = tuple(self.lex.get("passive", ()))
+        # "由鴻海與廣達組裝", "獲騰訊投資": the agent of a verb whose object came earlier
+        # (not 由於 "because", 自由, 理由, 經由)
+        agents = "|".join(map(re.escape, sorted(self.lex.get("agent", ()), key=len, reverse=True)))
+        self.agent = re.compile(r"(?<![自理经經缘緣])(" + agents + r")(?![于於此利奖獎])") if agents else None
         self.copula = set(self.lex.get("copula", ()))
         self.appoint = tuple(self.lex.get("appoint", ()))
         self.benefactive = tuple(self.lex.get("benefactive", ()))
         self.facility = tuple(self.lex.get("facility", ()))
         self.sources = tuple(self.lex.get("source_marker", ()))
+        self.include = tuple(sorted(self.lex.get("include", ()), key=len, reverse=True))
 
     def fits(self, prop: str, side: str, arg: Arg) -> bool:
         return arg.label != "ANAPHOR" and self.onto.accepts(prop, side, arg.cls)
@@ -132,16 +138,18 @@ class FrameContext:
         rest = rest.strip()
         return rest in self.list_joiners
 
-    def group(self, sent: Sentence, unit: Arg, text: str) -> list[Arg]:
-        """``unit`` and the entities coordinated with it (``A、B和C``)."""
+    def group(self, sent: Sentence, unit: Arg, text: str, *, comitative: bool = False) -> list[Arg]:
+        """``unit`` and the entities coordinated with it (``A、B和C``; with ``comitative``,
+        also ``A與B``, as in a list of places)."""
         units = [u for u in sent.units if u.label != "ANAPHOR"]
         if unit not in units:
             return [unit]
+        joins = (lambda gap: self.is_filler_gap(gap) or gap.strip() in self.comitative) if comitative else self.is_filler_gap
         i = units.index(unit)
         lo = hi = i
-        while lo > 0 and self.is_filler_gap(text[units[lo - 1].end:self.start_of(sent, units[lo])]):
+        while lo > 0 and joins(text[units[lo - 1].end:self.start_of(sent, units[lo])]):
             lo -= 1
-        while hi + 1 < len(units) and self.is_filler_gap(text[units[hi].end:self.start_of(sent, units[hi + 1])]):
+        while hi + 1 < len(units) and joins(text[units[hi].end:self.start_of(sent, units[hi + 1])]):
             hi += 1
         return units[lo:hi + 1]
 
@@ -158,20 +166,21 @@ class FrameContext:
             candidates = list(reversed(pool)) + [u for s in reversed(prev) for u in reversed(s.units) if u.label != "ANAPHOR"]
         else:
             candidates = pool + [u for s in reversed(prev) for u in s.units if u.label != "ANAPHOR"]
+        kinds = {_ANAPHOR_CLASS[k] for k in anaphor.anaphor.split(",") if k in _ANAPHOR_CLASS}
         for c in candidates:
-            if self.fits(prop, side, c):
+            if self.fits(prop, side, c) and (not kinds or self.onto.top_class(c.cls) in kinds):
                 owner = sent if c in sent.units else next(s for s in prev if c in s.units)
                 return [g for g in self.group(owner, c, text) if self.fits(prop, side, g)]
         return []
 
-    def side(self, sent, prev, unit, prop, side, text, *, group: bool) -> list[Arg]:
+    def side(self, sent, prev, unit, prop, side, text, *, group: bool, comitative: bool = False) -> list[Arg]:
         if unit is None:
             return []
         if unit.label == "ANAPHOR":
             return self.resolve(sent, prev, unit, prop, side, text)
         if not self.fits(prop, side, unit):
             return []
-        members = self.group(sent, unit, text) if group else [unit]
+        members = self.group(sent, unit, text, comitative=comitative) if group else [unit]
         return [m for m in members if self.fits(prop, side, m)]
 
     def links_back(self, gap: str, symmetric: bool) -> bool:

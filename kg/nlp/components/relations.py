@@ -77,6 +77,12 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
         return lefts, located
     right_u = after[0] if after else None
     rights = ctx.side(sent, prev, right_u, prop, right_side, text, group=True)
+    if rights and not before and right_u is not None:
+        # "搭載該晶片的GB300伺服器", "收購X的Y": a relative clause; the noun after 的 is the left argument
+        tail = max(u.end for u in (ctx.group(sent, right_u, text) if right_u.label != "ANAPHOR" else [right_u]))
+        head = [u for u in sent.units if ctx.start_of(sent, u) >= tail and text[tail:ctx.start_of(sent, u)] == "的"]
+        if head and ctx.fits(prop, frame.left, head[0]):
+            return [head[0]], rights
     group_start = None
     if left_u is not None:
         lgroup = ctx.group(sent, left_u, text) if left_u.label != "ANAPHOR" else [left_u]
@@ -103,19 +109,49 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
             for u in sent.units:
                 if u.end > group_start:
                     break
+                if u.label == "ANAPHOR" and u.start == sent.start:  # "公司董事長…表示，…與X競爭": the company
+                    rights = [r for r in ctx.side(sent, prev, u, prop, right_side, text, group=False) if r not in lefts]
+                    if rights:
+                        break
                 if u.label != "ANAPHOR" and u not in lefts and ctx.fits(prop, right_side, u) and \
                         ctx.onto.top_class(u.cls) == ctx.onto.top_class(lefts[0].cls):
                     rights = [u]
                     break
-        if not rights and re.search(r"由\s*$", text[cs:ctx.start_of(sent, left_u)]):
-            # "…完成募資，由鴻海領投": the agent after 由 acts on the sentence topic
-            topic = ctx.topic(sent, sent.end, prop, right_side, prev, text)
-            rights = ctx.side(sent, prev, topic, prop, right_side, text, group=False)
+        if not rights and ctx.agent is not None and left_u.label != "ANAPHOR":
+            lefts, rights = agent_args(ctx, text, sent, prev, frame, right_side, cs, ts, lefts)
     if rights and not lefts:
         last = max(r.end for r in rights)
         later = [u for u in sent.units if u.start >= last and u.start < ce]
         lefts = ctx.side(sent, prev, later[0] if later else None, prop, frame.left, text, group=False)
     return lefts, rights
+
+def agent_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], frame, right_side: str,
+               cs: int, ts: int, lefts: list[Arg]) -> tuple[list[Arg], list[Arg]]:
+    """``(B) 由 A 與 A' VERB``, ``B 獲 A、A' 聯合領投``: the entities between an agent marker
+    and the verb are its left argument; the other one is the clause's own earlier entity,
+    else the sentence topic."""
+    prop = frame.property
+    units = [u for u in sent.units if u.label != "ANAPHOR"]
+    for m in reversed(list(ctx.agent.finditer(text, cs, ts))):
+        inner = [u for u in units if m.end() <= ctx.start_of(sent, u) and u.end <= ts]
+        if not inner:
+            continue
+        between = text[m.end():ts]
+        loose = len(between) - sum(u.end - ctx.start_of(sent, u) for u in inner)
+        if loose > 12 or re.search(r"[，,；;：:]", between):
+            break
+        agents = [u for u in inner if ctx.fits(prop, frame.left, u)]
+        # "…伺服器機櫃則交由鴻海組裝": the clause's own subject; "完成募資，由鴻海領投": the topic
+        own = [u for u in units if cs <= ctx.start_of(sent, u) and u.end <= m.start() and ctx.fits(prop, right_side, u)]
+        target = own[-1] if own else ctx.topic(sent, sent.end, prop, right_side, prev, text)
+        if target is None:  # "總部位於杭州的宇樹科技完成融資，由…領投": the first that fits
+            target = next((u for u in units if u.end <= m.start() and ctx.fits(prop, right_side, u)), None)
+        others = [r for r in ctx.side(sent, prev, target, prop, right_side, text, group=False) if r not in agents]
+        if agents and others:
+            return agents, others
+        break
+    return lefts, []
+
 
 def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``LIST 等 noun`` or ``noun NAME``, related to the sentence topic (``noun`` frames)."""
@@ -126,11 +162,15 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
                 continue
             near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
                     and not re.search(r"[，,；;。]", text[u.end:ts])]
-            if not near:  # "主要競爭對手SK海力士": the name right after the noun
-                near = [u for u in sent.units if te <= ctx.start_of(sent, u) <= te + 1][:1]
+            listing = False
+            if not near:  # "主要競爭對手SK海力士", "主要客戶包括微軟、亞馬遜與Meta": the names after the noun
+                verb = next((w for w in ctx.include if text.startswith(w, te) or text.startswith(w, te + 1)), "")
+                at = text.index(verb, te) + len(verb) if verb else te
+                listing = bool(verb)
+                near = [u for u in sent.units if at <= ctx.start_of(sent, u) <= at + 1][:1]
             if not near:
                 continue
-            listed = ctx.side(sent, prev, near[-1], frame.property, frame.left, text, group=True)
+            listed = ctx.side(sent, prev, near[-1], frame.property, frame.left, text, group=True, comitative=listing)
             if not listed:
                 continue
             first = min(ctx.start_of(sent, u) for u in listed + [Arg(ts, te, "", "", "")])
@@ -140,7 +180,7 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
                 if others:
                     break
             if not others:
-                for u in [u for u in sent.units if u.start >= te]:
+                for u in [u for u in sent.units if u.start >= te and u not in listed]:
                     others = ctx.side(sent, prev, u, frame.property, other_side, text, group=False)
                     if others:
                         break
@@ -156,9 +196,14 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
     words = tuple({w for f in frames for w in f.words})
     for ts, te, w in ctx.triggers(text, words, sent.start, sent.end, sent):
         owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
+        folded = False
         # "旗下的B", "旗下子品牌B": a few descriptive words may stand between
         owned = [u for u in sent.units if ctx.start_of(sent, u) >= te and ctx.start_of(sent, u) - te <= 6
                  and not re.search(r"[，,；;。、和与與及]", text[te:ctx.start_of(sent, u)])][:1]
+        for u in sent.units:  # "OpenAI的GPT-5": the maker was folded into its product
+            brand = sent.brands.get(u.start)
+            if brand is not None and brand.end <= ts and te <= u.start and u.start - te <= 1:
+                owner, owned, folded = [brand], [u], True
         if not owner and owned and len(w) > 1:  # "旗下七鮮超市…": the organisation the sentence is about
             topic = ctx.topic_org(sent, prev, ts, text)
             owner = [topic] if topic is not None else []
@@ -171,7 +216,7 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
             if w not in frame.words or not owned:
                 continue
             parents = ctx.side(sent, prev, owner[-1], frame.property, "object", text, group=False)
-            children = ctx.side(sent, prev, owned[0], frame.property, "subject", text, group=True)
+            children = ctx.side(sent, prev, owned[0], frame.property, "subject", text, group=not folded)
             ctx.emit(out, children, frame.property, parents, frame, sent, "kg.possession.v1", (ts, te))
 
 def read_locative(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
@@ -184,7 +229,7 @@ def read_locative(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sente
                 first = [u for u in sent.units if u.start == te and u.label != "ANAPHOR"]
                 if not first or not ctx.fits(frame.property, "object", first[0]):
                     continue
-                places = [u for u in ctx.group(sent, first[0], text) if ctx.fits(frame.property, "object", u)]
+                places = [u for u in ctx.group(sent, first[0], text, comitative=True) if ctx.fits(frame.property, "object", u)]
                 while True:  # 在美國德州休士頓: the most specific of places written one after another
                     nxt = [u for u in sent.units if u.start == places[-1].end and ctx.fits(frame.property, "object", u)]
                     if not nxt or len(places) > 1:
@@ -264,7 +309,9 @@ class RelationExtractor:
             inside = [u for u in units_all if ss <= u.start and u.end <= se]
             brands, units = {}, []
             for u in inside:
-                if units and units[-1].label == "ORG" and u.label == "PRODUCT" and units[-1].end == u.start:
+                # "英偉達H20", "OpenAI的GPT-5": the maker stands before its product as a modifier
+                if units and units[-1].label == "ORG" and u.label == "PRODUCT" and \
+                        text[units[-1].end:u.start] in ("", "的"):
                     brands[u.start] = units.pop()
                 units.append(u)
             sentences.append(Sentence(ss, se, units, brands, longest))

@@ -76,6 +76,13 @@ def test_nlp_offsets_point_into_original_text():
     ("三星發布Galaxy Z Fold 7", "Galaxy Z Fold 7"),
     ("極氪發布純電轎車極氪007 GT，續航很長。", "极氪007 GT"),
     ("科大訊飛發布星火X2大模型", "星火X2"),
+    # a car brand keeps its model code; several Latin words make one name
+    ("極氪發布新款SUV極氪9X", "极氪9X"),
+    ("問界M7與問界M9同場亮相", "问界M9"),
+    ("新車搭載輝達DRIVE Orin晶片", "DRIVE Orin"),
+    ("華為發布Atlas 900 SuperCluster集群", "Atlas 900 SuperCluster"),
+    ("新模型接近Claude 3 Opus的水平", "Claude 3 Opus"),
+    ("DeepSeek-V3開源後下載量大增", "DeepSeek-V3"),
 ])
 def test_nlp_products_names_with_their_model_numbers(run_text, text, product):
     assert (product, "PRODUCT") in ents(run_text(text))

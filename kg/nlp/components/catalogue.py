@@ -49,10 +49,12 @@ class CatalogueRecogniser:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, str] = {}
-        # a product written with its maker's name before it (英偉達H20) is two mentions
+        # a product written with its maker's name before it (英偉達H20) is two mentions,
+        # except where the brand is part of the model's name (問界M8: lexicon kind brand_named)
         self.maker_forms: dict[str, tuple[str, tuple[str, ...]]] = {}
+        brand_named = set(onto.lexicon.get("brand_named", ()))
         for entry in onto.catalogue.values():
-            if entry.parent in onto.catalogue and ner_label(onto, entry.cls) == "PRODUCT":
+            if entry.parent in onto.catalogue and ner_label(onto, entry.cls) == "PRODUCT" and entry.cls not in brand_named:
                 forms = tuple(sorted((f for f in catalogue_forms(onto.catalogue[entry.parent]) if len(f) >= 2),
                                      key=len, reverse=True))
                 self.maker_forms[entry.id] = (entry.parent, forms)

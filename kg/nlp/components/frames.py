@@ -115,6 +115,7 @@ class FrameContext:
         self.facility = tuple(self.lex.get("facility", ()))
         self.sources = tuple(self.lex.get("source_marker", ()))
         self.include = tuple(sorted(self.lex.get("include", ()), key=len, reverse=True))
+        self.actors = tuple(self.lex.get("actor_noun", ()))  # 中國企業: a place naming a group, not a site
 
     def fits(self, prop: str, side: str, arg: Arg) -> bool:
         return arg.label != "ANAPHOR" and self.onto.accepts(prop, side, arg.cls)

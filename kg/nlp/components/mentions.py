@@ -20,7 +20,8 @@ from ..text import find_words
 __all__ = ["MentionResolver", "make_mentions"]
 
 _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
-_MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)")
+_MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)"
+                           r"(?: [A-Z][A-Za-z]+)?")  # and a variant name: Claude 4 Sonnet
 
 
 class MentionResolver:

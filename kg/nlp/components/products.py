@@ -41,6 +41,7 @@ _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash
 _VERSION = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)(?![A-Za-z0-9])")
 _QUOTED = re.compile(r"\s*[「“\"]([^」”\"]{1,12})[」”\"]")
 _BARE_NUMBER = re.compile(r"\d{2,4}(?:\s?[A-Z]{1,3}\b)?" + _SUFFIX)
+_BRAND_MODEL = re.compile(r"\s?(?:[A-Za-z]{1,3}\d{1,4}[A-Za-z]?|\d{1,4}[A-Za-z]{1,2})" + _SUFFIX + r"(?![A-Za-z0-9])")
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
 _STOP_CHARS = set("的了在和与與及或等将將把被对對为為从從向以于於也都而且并並是年月日季、，,。；;：:（）()「」 ")
 _MAX_PREFIX = 4
@@ -55,6 +56,9 @@ class ProductRecogniser:
         self.heads = lex.get("product_head", ())
         self.descriptors = lex.get("product_prefix_head", ())
         self.not_names = {w for m in onto.metrics.values() for w in m.get("words", ())} | set(lex.get("not_name", ()))
+        # brands whose models carry the brand in their name (極氪9X, 問界M8): parents of such products
+        brand_named = set(lex.get("brand_named", ()))
+        self.brands = {e.parent for e in onto.catalogue.values() if e.cls in brand_named and e.parent}
         # words a product name never runs across: triggers, heads, descriptors, ordinary words
         cues = {w for k in ("level", "approximate", "growth", "decline") for w in onto.cues.get(k, ())}
         self.barriers = tuple(sorted({w for f in onto.frames if f.kind != "compound" for w in f.words}
@@ -101,7 +105,9 @@ class ProductRecogniser:
                 found[(start, m.end())] = None
         for m in _WORDS.finditer(text):
             if self._ok_code(m.group(), text, m.start()):
-                found[(m.start(), m.end())] = None
+                # one more capitalised word closes the name when Chinese follows: Atlas 950 SuperPoD
+                t = re.match(r" [A-Z][A-Za-z]+(?![A-Za-z0-9 ])", text[m.end():m.end() + 20])
+                found[(m.start(), m.end() + (t.end() if t and t.group().strip().lower() not in self.generic else 0))] = None
         for m in _CJK_MODEL.finditer(text):
             digits_at = m.start(2)
             start = self._name_before(text, digits_at, max(m.start(1), floor_at.get(digits_at, 0)))
@@ -123,7 +129,12 @@ class ProductRecogniser:
             nxt = next(((c, d) for (c, d) in found if c == b + 1 and text[b] == " "), None)
             if nxt:
                 found[(a, nxt[1])] = None
-        for s in known:  # a brand and a bare number: 阿維塔06
+        for s in known:  # a brand and a bare number: 阿維塔06; a car brand and its model code: 極氪9X
+            if s.label_ == "ORG" and s.kb_id_ in self.brands:
+                m = _BRAND_MODEL.match(text, s.end_char)
+                if m and not _NOT_PRODUCT.match(m.group().strip()) or m and re.fullmatch(r"\s?\d[A-Z]{1,2}", m.group()):
+                    found[(s.start_char, m.end())] = None
+                    continue
             if s.label_ == "ORG":
                 m = _BARE_NUMBER.match(text, s.end_char)
                 if m and not re.match(r"[\d%％年月日号號亿億万萬个個家元]|[.,]\d", text[m.end():m.end() + 2]):
@@ -148,7 +159,13 @@ class ProductRecogniser:
                 m = re.search(r"([A-Za-z][A-Za-z0-9\-]*)$", text[max(0, k - 24):k])
                 j = k
             if m and self._ok_name(m.group(1)) and re.fullmatch(r"[A-Z][A-Za-z0-9\-]+", m.group(1)):
-                found[(j - len(m.group(1)), j)] = None
+                start = j - len(m.group(1))
+                for _ in range(2):  # capitalised words before it belong to the name: DRIVE Thor芯片
+                    p = re.search(r"(?<![A-Za-z0-9\-])([A-Z][A-Za-z0-9\-]*) $", text[max(0, start - 24):start])
+                    if not p or p.group(1).lower() in self.generic:
+                        break
+                    start -= len(p.group(0))
+                found[(start, j)] = None
         for i, (ws, we, w, tag) in enumerate(words[:-1]):  # a rare word before a head noun: 圖靈晶片
             nxt = words[i + 1][2] + (words[i + 2][2] if i + 2 < len(words) else "")
             nxt = re.sub(r"^(?:AI|ai|Ai)\s?", "", nxt) if nxt[:2] in ("AI", "ai", "Ai") else nxt

@@ -67,6 +67,9 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
         left_u = earlier[-1] if earlier else ctx.topic(sent, cs, prop, frame.left, prev, text)
     if left_u is None:  # the clause has no subject of its own: the sentence topic
         left_u = ctx.topic(sent, cs, prop, frame.left, prev, text)
+        if left_u is None:  # "華為發布Mate 70系列，搭載…": what the clause before introduced
+            earlier = [u for u in sent.units if u.end <= cs and u.label != "ANAPHOR" and ctx.fits(prop, frame.left, u)]
+            left_u = earlier[-1] if earlier else None
     lefts = ctx.side(sent, prev, left_u, prop, frame.left, text, group=frame.left == "subject")
     if not lefts and re.search(r"(自研|自主研发|自主研發|自家)\S{0,2}$", text[cs:te + 2]) and \
             ctx.onto.accepts(prop, frame.left, "Organization"):
@@ -76,6 +79,10 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
     if located:
         return lefts, located
     right_u = after[0] if after else None
+    if right_u is not None and not ctx.fits(prop, right_side, right_u) and right_u.label != "ANAPHOR":
+        # "搭載由華為海思設計的麒麟9020晶片": skip a relative clause ending in 的
+        later = [u for u in after[1:] if ctx.fits(prop, right_side, u) and text[:ctx.start_of(sent, u)].endswith("的")]
+        right_u = later[0] if later else right_u
     rights = ctx.side(sent, prev, right_u, prop, right_side, text, group=True)
     if rights and not before and right_u is not None:
         # "搭載該晶片的GB300伺服器", "收購X的Y": a relative clause; the noun after 的 is the left argument
@@ -119,6 +126,13 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
                     break
         if not rights and ctx.agent is not None and left_u.label != "ANAPHOR":
             lefts, rights = agent_args(ctx, text, sent, prev, frame, right_side, cs, ts, lefts)
+    if not lefts and not rights and before and not after and ctx.fits(prop, right_side, before[-1]) \
+            and ctx.onto.accepts(prop, frame.left, "Organization") and not text[before[-1].end:ts].lstrip().startswith("等") \
+            and re.match(r"\s*(了|的)?\s*([，,。；;！!]|$)", text[te:ce + 1]):
+        # "昇騰950將於2026年推出": the product comes first, made by the organisation the text is about
+        topic = ctx.topic_org(sent, prev, ctx.start_of(sent, before[-1]), text)
+        if topic is not None and ctx.fits(prop, frame.left, topic):
+            return [topic], [u for u in ctx.group(sent, before[-1], text) if ctx.fits(prop, right_side, u)]
     if rights and not lefts:
         last = max(r.end for r in rights)
         later = [u for u in sent.units if u.start >= last and u.start < ce]
@@ -235,8 +249,8 @@ def read_locative(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sente
                     if not nxt or len(places) > 1:
                         break
                     places = nxt
-                if re.match(r"\s*(以外|之外|以外的)", text[places[-1].end:]):
-                    continue
+                if re.match(r"\s*(以外|之外|以外的)", text[places[-1].end:]) or text.startswith(ctx.actors, places[-1].end):
+                    continue  # "在美國以外", "在中國企業出海的賽道上": not where the subject is
                 who = [u for u in sent.units if cs <= u.start and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
                 subject = next((u for u in reversed(who) if ctx.fits(frame.property, "subject", u)), None)
                 if subject is None and not who:

@@ -82,6 +82,10 @@ def s(text):
     ("星河科技公布業績。公司董事長周明遠表示，部分產品與中微公司、拓荊科技直接競爭。",
      {("星河科技", "competitorOf", "中微公司"), ("星河科技", "competitorOf", "拓荊科技")}),
     ("星河科技近年持續在印度與越南拓展業務。", {("星河科技", "operatesIn", "印度"), ("星河科技", "operatesIn", "越南")}),
+    # 為 A 與 B 供應 with the supplier in the clause before; A 是 B 的 noun
+    ("緯創將在墨西哥擴產，主要為戴爾與惠普供應伺服器。", {("戴爾", "suppliedBy", "緯創"), ("惠普", "suppliedBy", "緯創")}),
+    ("星河科技是小米與華為的供應商之一。", {("小米", "suppliedBy", "星河科技"), ("華為", "suppliedBy", "星河科技")}),
+    ("聯電是格芯的主要競爭對手。", {("聯電", "competitorOf", "格芯")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

@@ -95,12 +95,20 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
         lgroup = ctx.group(sent, left_u, text) if left_u.label != "ANAPHOR" else [left_u]
         group_start = min(ctx.start_of(sent, u) for u in lgroup)
     if lefts and left_u is not None:
-        prep = re.search("(" + "|".join(map(re.escape, ctx.benefactive)) + r")\s*$", text[cs:group_start])
+        benefactive = "(" + "|".join(map(re.escape, ctx.benefactive)) + r")\s*$"
+        group = lgroup
+        prep = re.search(benefactive, text[cs:group_start])
+        if not prep and left_u.label != "ANAPHOR":  # "為輝達與超微供應": after 為, 與 joins a list
+            group = ctx.group(sent, left_u, text, comitative=True)
+            prep = re.search(benefactive, text[cs:min(ctx.start_of(sent, u) for u in group)])
         if prep and not rights:
             # "寧德時代為特斯拉、理想汽車供應電池": the group after 為 is the other argument
-            earlier = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= cs + prep.start()]
+            earlier = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= cs + prep.start()
+                       and ctx.fits(prop, frame.left, u)]
+            # "…矽品精密將在台中擴產，主要為輝達與超微供應…": the subject of the clause before
+            earlier = earlier or [u for u in sent.units if u.end <= cs and u.label != "ANAPHOR" and ctx.fits(prop, frame.left, u)]
             swapped = ctx.side(sent, prev, earlier[-1] if earlier else None, prop, frame.left, text, group=False)
-            others = [u for u in ctx.group(sent, left_u, text) if ctx.fits(prop, right_side, u)]
+            others = [u for u in group if ctx.fits(prop, right_side, u)]
             if swapped and others:
                 return swapped, others
     if lefts and not rights and left_u is not None:
@@ -167,12 +175,39 @@ def agent_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
     return lefts, []
 
 
+def copula_noun(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], frame, other_side: str,
+                ts: int, te: int, out: list[FoundRelation]) -> bool:
+    """``A 是 B(、C) 的 noun``: A is the noun (京東方是蘋果iPhone 16系列屏幕的供應商之一), the
+    names between the copula and 的 are the other side. True when it read the trigger."""
+    cs = next((a for a, b in clause_spans(text, sent.start, sent.end) if a <= ts < b), sent.start)
+    if not text[cs:ts].rstrip().endswith("的"):
+        return False
+    copulas = re.finditer("|".join(map(re.escape, sorted(ctx.copula, key=len, reverse=True))), text[cs:ts])
+    free = [m for m in copulas if not any(u.start < cs + m.end() and cs + m.start() < u.end for u in sent.units)]
+    for m in reversed(free):  # (not the 為 of 華為)
+        at, after = cs + m.start(), cs + m.end()
+        head = [u for u in sent.units if u.end <= at and at - u.end <= 2 and ctx.start_of(sent, u) >= cs]
+        named = [u for u in sent.units if after <= ctx.start_of(sent, u) and u.end <= ts]
+        named = [b for u in named if (b := sent.brands.get(u.start)) is not None] + named  # 蘋果 of 蘋果iPhone 16
+        others = [u for u in named if ctx.fits(frame.property, other_side, u)]
+        if head and others:
+            listed = ctx.side(sent, prev, head[-1], frame.property, frame.left, text, group=True)
+            if listed:
+                subjects, objects = (listed, others) if frame.left == "subject" else (others, listed)
+                ctx.emit(out, subjects, frame.property, objects, frame, sent, "kg.noun.v1", (ts, te))
+                return True
+        break
+    return False
+
+
 def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``LIST 等 noun`` or ``noun NAME``, related to the sentence topic (``noun`` frames)."""
     for frame in ctx.frames["noun"]:
         other_side = "object" if frame.left == "subject" else "subject"
         for ts, te, _ in ctx.triggers(text, frame.words, sent.start, sent.end, sent):
             if any(u.start < te and ts < u.end for u in sent.units):
+                continue
+            if copula_noun(ctx, text, sent, prev, frame, other_side, ts, te, out):
                 continue
             near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
                     and not re.search(r"[，,；;。]", text[u.end:ts])]

@@ -115,7 +115,8 @@ class FrameContext:
         self.facility = tuple(self.lex.get("facility", ()))
         self.sources = tuple(self.lex.get("source_marker", ()))
         self.include = tuple(sorted(self.lex.get("include", ()), key=len, reverse=True))
-        self.actors = tuple(self.lex.get("actor_noun", ()))  # 中國企業: a place naming a group, not a site
+        self.actors = tuple(self.lex.get("actor_noun", ()))
+        self.title_mods = tuple(sorted(self.lex.get("title_modifier", ()), key=len, reverse=True))  # 中國企業: a place naming a group, not a site
 
     def fits(self, prop: str, side: str, arg: Arg) -> bool:
         return arg.label != "ANAPHOR" and self.onto.accepts(prop, side, arg.cls)
@@ -205,8 +206,9 @@ class FrameContext:
 
     def topic_org(self, sent: Sentence, prev: list[Sentence], before: int, text: str) -> Arg | None:
         """The organisation a sentence is about: its first (non-source) ORG before ``before``,
-        else the first ORG of the sentences before it."""
-        for candidates in ([u for u in sent.units if u.end <= before], *[s.units for s in prev[-1:]]):
+        else the first ORG of the nearest sentence before it that has one (the document's
+        first sentence is among ``prev``)."""
+        for candidates in ([u for u in sent.units if u.end <= before], *[s.units for s in reversed(prev)]):
             for u in candidates:
                 if u.label == "ORG" and not any(text.endswith(m, 0, self.start_of(sent, u)) for m in self.sources):
                     return u

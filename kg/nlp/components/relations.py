@@ -366,7 +366,7 @@ class RelationExtractor:
             sentences.append(Sentence(ss, se, units, brands, longest))
         out: list[FoundRelation] = []
         for i, sent in enumerate(sentences):
-            prev = sentences[max(0, i - 2):i]
+            prev = sentences[:1] * (i > 2) + sentences[max(0, i - 2):i]  # the first sentence names the topic
             read_titles(ctx, text, sent, prev, out)
             read_verbs(ctx, text, sent, prev, out)
             read_nouns(ctx, text, sent, prev, out)

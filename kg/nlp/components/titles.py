@@ -40,6 +40,8 @@ def read_titles(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
                 j -= 1
             elif text[j - 1] == "的" and chain and chain[-1][0] == "title":
                 j -= 1
+            elif chain and chain[-1][0] == "title" and (mod := next((w for w in ctx.title_mods if text.endswith(w, sent.start, j)), None)):
+                j -= len(mod)  # 聯席CEO, 共同創辦人: the same role, shared
             else:
                 fw = next((w for w in former_words if text.endswith(w, sent.start, j)), None)
                 if fw and chain:

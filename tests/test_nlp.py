@@ -102,3 +102,8 @@ def test_nlp_products_do_not_swallow_words_before_them(run_text):
 ])
 def test_nlp_products_makers_versions_and_quoted_names(run_text, text, expected):
     assert ents(run_text(text)) == expected
+
+
+def test_nlp_a_name_found_once_is_found_where_it_repeats(run_text):
+    doc = run_text("星河科技推出Nova晶片。業界認為Nova的能效領先。")
+    assert [e.text for e in doc.ents if e.label_ == "PRODUCT"] == ["Nova", "Nova"]

@@ -95,8 +95,33 @@ class MentionResolver:
             for i in range(span.start, span.end):
                 taken[i] = True
             final.append(span)
+        final += self._repeats(doc, final, taken)
         doc.ents = self._type_lists(doc, sorted(final, key=lambda s: s.start))
         return doc
+
+    @staticmethod
+    def _repeats(doc: Doc, found: list[Span], taken: list[bool]) -> list[Span]:
+        """A name recognised once is the same name where the text repeats it (one sense per
+        document): ``育碧`` found in one sentence is found in the others too."""
+        text = doc.text
+        names = {}
+        for span in found:
+            if len(span.text) >= 2 and span.label_ in ("ORG", "PERSON", "PRODUCT"):
+                names.setdefault(span.text, span)
+        out = []
+        for name, span in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                latin_cut = (name[0].isascii() and at > 0 and text[at - 1].isascii() and text[at - 1].isalnum()) or \
+                    (name[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum())
+                new = doc.char_span(at, end, label=span.label_, kb_id=span.kb_id_)
+                if new is not None and not latin_cut and not any(taken[new.start:new.end]):
+                    for i in range(new.start, new.end):
+                        taken[i] = True
+                    out.append(new)
+                at = text.find(name, at + 1)
+        return out
 
     def _type_lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """A list closed by a product head noun is a list of products: in

@@ -33,6 +33,10 @@ from .titles import read_titles
 __all__ = ["FoundRelation", "RelationExtractor", "make_relations", "doc_args"]
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
 def read_verbs(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``LEFT trigger RIGHT`` with typed arguments (``verb`` frames)."""
     for frame in ctx.frames["verb"]:
@@ -253,6 +257,8 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
             brand = sent.brands.get(u.start)
             if brand is not None and brand.end <= ts and te <= u.start and u.start - te <= 1:
                 owner, owned, folded = [brand], [u], True
+        if not owner and len(w) > 1:  # "育碧新成立的子公司X": a short description and 的 between
+            owner = [u for u in sent.units if u.end <= ts and re.fullmatch(r"[^，,；;。、和与與及]{1,5}的", text[u.end:ts])][-1:]
         if not owner and owned and len(w) > 1:  # "旗下七鮮超市…": the organisation the sentence is about
             topic = ctx.topic_org(sent, prev, ts, text)
             owner = [topic] if topic is not None else []
@@ -322,7 +328,7 @@ def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list
             if not ctx.fits(frame.property, "subject", a):
                 continue
             heads = [f for f in prefixes if a.text.startswith(f) and len(a.text) > len(f)
-                     and prefixes[f] != a.kb_id]
+                     and prefixes[f] != a.kb_id and not (_latin(f[-1]) and _latin(a.text[len(f)]))]  # not Intel|ligence
             if not heads:
                 continue
             f = max(heads, key=len)

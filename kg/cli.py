@@ -346,10 +346,15 @@ def eval_ner(dataset: NerDataset = typer.Option(..., "--dataset", help="resume, 
              split: str = typer.Option("test", "--split", help="dev or test (cluener: dev)."),
              model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline (default: the shipped one)."),
              data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Where the corpora are."),
+             script: str = typer.Option("hans", "--script",
+                                        help="hans: the corpus as it is (Simplified); hant: converted to Traditional "
+                                             "and read the way kg reads Traditional text."),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Score the NER model on a corpus, in that corpus's own labels: per label and micro P/R/F1, macro F1."""
+    if script not in ("hans", "hant"):
+        raise typer.BadParameter(f"--script must be hans or hant, not {script!r}")
     ner = _training_module("kg.training.ner")
-    report = ner.evaluate_ner(dataset=dataset.value, split=split, model=model, data_dir=data_dir)
+    report = ner.evaluate_ner(dataset=dataset.value, split=split, model=model, data_dir=data_dir, script=script)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
@@ -358,7 +363,7 @@ def eval_ner(dataset: NerDataset = typer.Option(..., "--dataset", help="resume, 
         typer.echo(f"{label:14} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v.get('support', ''):>8}")
     m = report["micro"]
     typer.echo(f"{'micro':14} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
-    typer.echo(f"macro F1 {report['macro_f1']:.3f}  ({report['dataset']} {report['split']})")
+    typer.echo(f"macro F1 {report['macro_f1']:.3f}  ({report['dataset']} {report['split']}, {report['script']})")
 
 
 @eval_app.command("relclass")
@@ -389,7 +394,7 @@ def train_ner(output: Path = typer.Option(Path("kg/models/zh_ner"), "-o", "--out
               max_steps: Optional[int] = typer.Option(None, help="Stop after this many updates."),
               checkpoint_dir: Optional[Path] = typer.Option(None, help="Save checkpoints here."),
               resume: bool = typer.Option(False, help="Resume from the checkpoint in --checkpoint-dir.")):
-    """Train the Chinese NER from Resume, MSRA and CLUENER2020 (labels mapped onto the project's)."""
+    """Train the Chinese NER from Resume, MSRA and CLUENER2020: one output head per corpus, each in its own labels."""
     ner = _training_module("kg.training.ner")
     path = ner.train_ner(output=output, data_dir=data_dir, seed=seed, max_steps=max_steps,
                          checkpoint_dir=checkpoint_dir, resume=resume)

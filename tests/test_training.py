@@ -39,39 +39,91 @@ def test_parse_cluener_inclusive_end():
     assert [sent.text[a:b] for a, b, _ in sent.spans] == ["浙商银行", "叶老桂"]
 
 
-def test_label_mappings_come_from_tsv():
+def test_label_tables_come_from_tsv():
     assert corpora.corpus_labels("resume") == ["NAME", "ORG", "TITLE", "CONT", "EDU", "PRO", "RACE", "LOC"]
     assert corpora.corpus_labels("msra") == ["PER", "LOC", "ORG"]
     assert len(corpora.corpus_labels("cluener")) == 10
     project = corpora.label_map("project")
-    # every model label a corpus is trained into has a project label and maps back for scoring
+    # every label of every training corpus's head has a project label
     for ds in corpora.TRAIN_DATASETS:
-        for target in corpora.label_map("train", ds).values():
-            labels = ["COMPANY", "GOVERNMENT", "ORGANIZATION"] if target == "ORG*" else [target]
-            for lab in labels:
-                assert lab in project
-                assert corpora.label_map("eval", ds)[lab] in corpora.corpus_labels(ds)
-    assert project_label("COMPANY") == "ORG"
-    assert project_label("PERSON") == "PERSON"
+        for lab in corpora.corpus_labels(ds):
+            assert f"{ds}.{lab}" in project
+    assert project_label("cluener.company") == "ORG"
+    assert project_label("msra.PER") == "PERSON"
     assert set(project.values()) >= {"PERSON", "ORG", "GPE", "LOC", "TITLE", "PRODUCT"}
+    assert corpora.label_map("eval", "cfsc") == {"cluener.company": "Corporate"}
 
 
-def test_org_typing_and_model_labels():
-    assert corpora.type_org("阿里巴巴集团控股有限公司") == "COMPANY"
-    assert corpora.type_org("外交部") == "GOVERNMENT"
-    assert corpora.type_org("新华社") == "ORGANIZATION"
-    sent = corpora.Sentence("新华社记者报道外交部", [(0, 3, "ORG"), (7, 10, "ORG")])
-    (mapped,) = corpora.to_model_labels("msra", [sent])
-    assert mapped.spans == [(0, 3, "ORGANIZATION"), (7, 10, "GOVERNMENT")]
+def _tagger(heads, emit):
+    """An untrained kg_char_ner component with the given heads (for decoding tests)."""
+    import spacy
+
+    from kg.training.ner import _load_config, register
+
+    register()
+    cfg, _ = _load_config()
+    nlp = spacy.util.load_model_from_config(cfg, auto_fill=True)
+    ner = nlp.get_pipe("ner")
+    ner.set_heads(heads)
+    ner.cfg["emit"] = emit
+    return nlp, ner
 
 
-def test_mark_unannotated_uses_other_corpora():
-    msra = [corpora.Sentence("新华社记者张三报道《人民日报》", [(0, 3, "ORGANIZATION"), (5, 7, "PERSON")])]
-    cluener = [corpora.Sentence("记者李四", [(0, 2, "TITLE"), (2, 4, "PERSON")])]
-    corpora.mark_unannotated({"msra": msra, "cluener": cluener})
-    # MSRA never annotates titles or book names: they become missing, annotated spans stay
-    assert msra[0].missing == [(3, 5), (9, 15)]
-    assert cluener[0].missing == []
+def test_char_tagger_decodes_valid_spans_and_merges_heads():
+    import numpy
+
+    from kg.training.charner import head_tags
+
+    nlp, ner = _tagger({"a": ["PER"], "b": ["ORG", "PER"]}, ["a", "b"])
+    doc = nlp.make_doc("张三在华为")
+    tags_a, tags_b = head_tags(["PER"]), head_tags(["ORG", "PER"])
+    scores = numpy.full((5, len(tags_a) + len(tags_b)), -5.0, dtype="float32")
+
+    def want(i, head_tags_, tag, offset):
+        scores[i, offset + head_tags_.index(tag)] = 5.0
+
+    # head a: 张三 PER; an invalid I-PER after O at 4 must not become an entity on its own
+    for i, t in enumerate(["B-PER", "L-PER", "O", "O", "I-PER"]):
+        want(i, tags_a, t, 0)
+    # head b: 张三 as ORG (overlaps head a: dropped), 华为 ORG (kept)
+    for i, t in enumerate(["B-ORG", "L-ORG", "O", "B-ORG", "L-ORG"]):
+        want(i, tags_b, t, len(tags_a))
+    ner.set_annotations([doc], [scores])
+    assert [(e.text, e.label_) for e in doc.ents] == [("张三", "a.PER"), ("华为", "b.ORG")]
+    assert ner.labels == ("a.PER", "b.ORG", "b.PER")
+    ner.cfg["emit"] = ["b"]
+    ner.set_annotations([doc], [scores])
+    assert [(e.text, e.label_) for e in doc.ents] == [("张三", "b.ORG"), ("华为", "b.ORG")]
+
+
+def test_viterbi_finds_the_best_valid_sequence():
+    import itertools
+
+    import numpy
+
+    from kg.training.charner import _transitions, head_tags, viterbi
+
+    tags = head_tags(["X", "Y"])
+    trans, start, end = _transitions(tuple(tags))
+    rng = numpy.random.default_rng(0)
+    cases = [rng.normal(size=(n, len(tags))).astype("float32") for n in (1, 2, 3, 4, 4, 4, 5, 5)]
+    for sc, got in zip(cases, viterbi(cases, 2)):
+        best, best_score = None, -numpy.inf
+        for seq in itertools.product(range(len(tags)), repeat=len(sc)):
+            if start[seq[0]] and end[seq[-1]] and all(trans[a, b] for a, b in zip(seq, seq[1:])):
+                total = sum(sc[i, t] for i, t in enumerate(seq))
+                if total > best_score:
+                    best, best_score = list(seq), total
+        assert got == best
+
+
+def test_word_features_follow_jieba_words():
+    from kg.training.charner import word_features
+
+    hashes, pos = word_features("腾讯发布混元")
+    assert len(hashes) == len(pos) == 6
+    assert set(pos.tolist()) <= {1, 2, 3, 4}
+    assert pos[0] == 1  # a word starts the text
 
 
 def test_score_spans_exact_match():
@@ -125,7 +177,7 @@ def test_train_smoke_end_to_end(tmp_path):
 
     nlp = load_ner(out)
     assert nlp.pipe_names == ["ner"]
-    assert {"PERSON", "COMPANY", "TITLE"} <= set(nlp.get_pipe("ner").labels)
+    assert {"resume.NAME", "resume.ORG", "resume.TITLE"} <= set(nlp.get_pipe("ner").labels)
     doc = nlp("王五现任华为公司副总裁。")
     assert [t.text for t in doc][:3] == ["王", "五", "现"]  # one token per character
 
@@ -139,6 +191,9 @@ def test_train_smoke_end_to_end(tmp_path):
     assert set(res["micro"]) == {"precision", "recall", "f1"}
     assert set(res["per_label"]) >= set(corpora.corpus_labels("resume"))
     assert res["per_label"]["NAME"]["support"] == 4
+    # the same sentences written in Traditional and read back the way kg reads them
+    hant = evaluate_ner(dataset="resume", split="test", model=out, data_dir=tmp_path / "data", script="hant")
+    assert hant["script"] == "hant" and hant["micro"] == res["micro"]
 
 
 # --------------------------------------------------------------------------- shipped model
@@ -166,7 +221,8 @@ def test_shipped_model_size_and_labels(shipped):
     assert size <= 40 * 1024 * 1024
     labels = set(shipped.get_pipe("ner").labels)
     assert labels <= set(corpora.label_map("project"))
-    assert {"PERSON", "COMPANY", "LOC", "TITLE"} <= labels
+    assert {"msra.PER", "msra.LOC", "cluener.company", "resume.TITLE"} <= labels
+    assert shipped.get_pipe("ner").cfg["emit"] == ["msra.LOC", "cluener", "msra"]
 
 
 @needs_model
@@ -176,8 +232,20 @@ def test_shipped_model_offline_deterministic(shipped):
     assert first == second
     again = [_ents(d) for d in load_ner().pipe(_SENTENCES)]
     assert again == first
-    found = {(t[a:b], lab) for t, ents in zip(_SENTENCES, first) for a, b, lab in ents}
-    assert {("阿里巴巴集团", "COMPANY"), ("马云", "PERSON"), ("杭州", "LOC"), ("特朗普", "PERSON"), ("北京", "LOC")} <= found
+    found = {(t[a:b], project_label(lab)) for t, ents in zip(_SENTENCES, first) for a, b, lab in ents}
+    assert {("马云", "PERSON"), ("杭州", "LOC"), ("微软", "ORG"), ("特朗普", "PERSON")} <= found
+
+
+@needs_model
+def test_shipped_model_heads_keep_their_corpus_conventions():
+    nlp = load_ner()
+    ner = nlp.get_pipe("ner")
+    ner.cfg["emit"] = ["msra"]  # People's Daily marks the city and the building apart
+    found = {(e.text, e.label_) for t in _SENTENCES for e in nlp(t).ents}
+    assert {("北京", "msra.LOC"), ("人民大会堂", "msra.LOC"), ("马云", "msra.PER")} <= found
+    ner.cfg["emit"] = ["cluener"]  # CLUENER2020 marks the whole address
+    found = {(e.text, e.label_) for t in _SENTENCES for e in nlp(t).ents}
+    assert ("北京人民大会堂", "cluener.address") in found
 
 
 @needs_model

@@ -14,8 +14,8 @@ Supported datasets and splits:
 * ``cluener`` — ``cluener2020/{train,dev}.json`` (JSONL, inclusive end offsets).
 * ``cfsc``    — ``cfsc_ner/{val,test}.json`` (evaluation only, no train split).
 
-Label mappings (corpus label → model label → project label) live in ``labels.tsv`` and
-``org_keywords.tsv`` next to this module; this module only reads them.
+The label tables (each corpus's labels, the model's labels → project labels) live in
+``labels.tsv`` next to this module; this module only reads them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ TRAIN_DATASETS: tuple[str, ...] = ("resume", "msra", "cluener")
 MSRA_DEV_EVERY = 20
 _HERE = Path(__file__).resolve().parent
 LABELS_TSV = _HERE / "labels.tsv"
-ORG_KEYWORDS_TSV = _HERE / "org_keywords.tsv"
 
 Span = tuple[int, int, str]
 
@@ -253,104 +252,3 @@ def label_map(kind: str, dataset: str = "*") -> dict[str, str]:
 def corpus_labels(dataset: str) -> list[str]:
     """Return the label set ``dataset`` is scored in, in report order."""
     return list(label_map("corpus", dataset))
-
-
-@lru_cache(maxsize=None)
-def org_keywords(path: Path = ORG_KEYWORDS_TSV) -> tuple[tuple[str, str], ...]:
-    """Return ``(keyword, model_label)`` rows of ``org_keywords.tsv`` in file order."""
-    return tuple((r[0], r[1]) for r in _read_tsv(path))
-
-
-def type_org(text: str) -> str:
-    """Type a generic organisation name as COMPANY, GOVERNMENT or ORGANIZATION.
-
-    Args:
-        text: The organisation string.
-
-    Returns:
-        The label of the first keyword of ``org_keywords.tsv`` contained in ``text``, else
-        ``ORGANIZATION``.
-    """
-    for keyword, label in org_keywords():
-        if keyword in text:
-            return label
-    return "ORGANIZATION"
-
-
-def to_model_labels(dataset: str, sentences: list[Sentence]) -> list[Sentence]:
-    """Map corpus labels to model labels (``kind=train`` rows of ``labels.tsv``).
-
-    Args:
-        dataset: The corpus the sentences come from.
-        sentences: Sentences in corpus labels.
-
-    Returns:
-        New sentences in model labels (unmapped labels are dropped).
-    """
-    mapping = label_map("train", dataset)
-    out = []
-    for s in sentences:
-        spans = []
-        for start, end, lab in s.spans:
-            target = mapping.get(lab)
-            if target == "ORG*":
-                target = type_org(s.text[start:end])
-            if target:
-                spans.append((start, end, target))
-        out.append(Sentence(s.text, spans, list(s.missing)))
-    return out
-
-
-def mark_unannotated(corpora: dict[str, list[Sentence]], min_len: int = 2) -> None:
-    """Mark, in place, text that a corpus leaves unannotated by design as missing.
-
-    Each corpus annotates only some entity types (MSRA has no titles, for example). For
-    the model labels listed as ``unannotated`` for a corpus, every string annotated with
-    that label in the *other* corpora is looked up in the corpus's sentences; matches
-    that lie wholly outside annotated spans become missing (no O supervision), so the
-    corpora do not contradict each other. ``《…》`` titles are treated the same way when
-    BOOK/MOVIE/GAME are unannotated.
-
-    Args:
-        corpora: ``dataset → sentences`` in model labels.
-        min_len: Minimum length of a gazetteer string.
-    """
-    for dataset, sents in corpora.items():
-        wanted = set(label_map("unannotated", dataset))
-        if not wanted:
-            continue
-        gazetteer: set[str] = set()
-        for other, other_sents in corpora.items():
-            if other == dataset:
-                continue
-            for s in other_sents:
-                for start, end, lab in s.spans:
-                    if lab in wanted and end - start >= min_len:
-                        gazetteer.add(s.text[start:end])
-        by_first: dict[str, list[str]] = {}
-        for g in sorted(gazetteer, key=len, reverse=True):
-            by_first.setdefault(g[0], []).append(g)
-        titles = bool(wanted & {"BOOK", "MOVIE", "GAME"})
-        for s in sents:
-            covered = [False] * len(s.text)
-            for start, end, _ in s.spans:
-                for i in range(start, end):
-                    covered[i] = True
-            text = s.text
-            i = 0
-            while i < len(text):
-                hit = 0
-                if titles and text[i] == "《":
-                    j = text.find("》", i + 1)
-                    if 0 < j - i <= 30:
-                        hit = j + 1 - i
-                if not hit:
-                    for g in by_first.get(text[i], ()):
-                        if text.startswith(g, i):
-                            hit = len(g)
-                            break
-                if hit and not any(covered[i : i + hit]):
-                    s.missing.append((i, i + hit))
-                    i += hit
-                else:
-                    i += 1

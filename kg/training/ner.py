@@ -1,18 +1,17 @@
 """Train, load and evaluate the kg Chinese NER model.
 
 The shipped pipeline (``kg/models/zh_ner``) is a spaCy pipeline with one ``ner``
-component on the ``spacy.blank("zh")`` character tokenizer. Its tok2vec is embedded in
-the ner model, using the character/bigram embedding ``kg.CharBigramEmbed.v1`` defined
-here, so load it with :func:`load_ner` (which registers that layer) rather than a bare
-``spacy.load``::
+component on the ``spacy.blank("zh")`` character tokenizer: the ``kg_char_ner`` tagger of
+:mod:`kg.training.charner`, a shared encoder with one output head per training corpus.
+Load it with :func:`load_ner` (which registers the component and its layers; installing
+the package also registers them through spaCy's entry points)::
 
     from kg.training.ner import load_ner
     nlp.add_pipe("ner", name="ner", source=load_ner())
 
-The model emits *fine* labels (PERSON, COMPANY, GOVERNMENT, ORGANIZATION, LOC, SCENE,
-CONT, TITLE, EDU, PRO, RACE, BOOK, MOVIE, GAME); ``PROJECT_LABEL`` (read from
-``labels.tsv``) maps them to project labels (PERSON, ORG, LOC, GPE, TITLE, PRODUCT, WORK,
-EDU, MAJOR, NORP).
+Each head keeps its corpus's labels, and entities come out as ``<head>.<label>``
+(``msra.PER``, ``cluener.company``). ``PROJECT_LABEL`` (read from ``labels.tsv``) maps
+them to project labels (PERSON, ORG, LOC, GPE, TITLE, PRODUCT, WORK, EDU, MAJOR, NORP).
 
 Nothing heavy is imported at module import time.
 """
@@ -31,15 +30,9 @@ from kg.training import corpora
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
-    from spacy.tokens import Doc
-    from thinc.api import Model
 
 CONFIG_PATH = Path(__file__).resolve().parent / "configs" / "ner.cfg"
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "zh_ner"
-EMBED_ARCH = "kg.CharBigramEmbed.v1"
-_BOS = 0x2F6B1D3A5C7E9F01
-_EOS = 0x1B3D5F7092A4C6E8
-_MULT = 0x9E3779B97F4A7C15
 
 
 def __getattr__(name: str) -> Any:
@@ -61,74 +54,18 @@ def project_label(label: str) -> str:
     return corpora.label_map("project").get(label, label)
 
 
-# --------------------------------------------------------------------------- model layer
-
-
-def _char_features_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Any], Any]:
-    """Per token: NORM, SHAPE, hash(prev NORM, NORM), hash(NORM, next NORM) as uint64."""
-    import numpy
-    from spacy.attrs import NORM, SHAPE
-
-    mult = numpy.uint64(_MULT)
-    out = []
-    for doc in docs:
-        arr = numpy.asarray(doc.to_array([NORM, SHAPE]), dtype="uint64").reshape((len(doc), 2))
-        norm = arr[:, 0]
-        prev = numpy.empty_like(norm)
-        nxt = numpy.empty_like(norm)
-        if len(norm):
-            prev[0] = _BOS
-            prev[1:] = norm[:-1]
-            nxt[-1] = _EOS
-            nxt[:-1] = norm[1:]
-        with numpy.errstate(over="ignore"):
-            left = prev * mult + norm
-            right = norm * mult + nxt
-        feats = numpy.stack([norm, arr[:, 1], left, right], axis=1).astype("uint64")
-        out.append(model.ops.asarray2i(feats, dtype="uint64"))
-    return out, lambda d_features: []
-
-
-def char_bigram_embed(width: int, unigram_rows: int, bigram_rows: int, shape_rows: int = 64) -> Model:
-    """Build the character + character-bigram hash embedding (``kg.CharBigramEmbed.v1``).
-
-    Each character token is embedded from four hashed features — the character (NORM), its
-    SHAPE, the bigram with the previous character and the bigram with the next one — and
-    the concatenation is mixed by a Maxout layer, as in spaCy's MultiHashEmbed.
-
-    Args:
-        width: Output width.
-        unigram_rows: Rows of the character table.
-        bigram_rows: Rows of each bigram table.
-        shape_rows: Rows of the shape table.
-
-    Returns:
-        A thinc model ``List[Doc] -> List[Floats2d]``.
-    """
-    from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
-
-    embeddings = [
-        HashEmbed(width, unigram_rows, column=0, seed=11, dropout=0.0),
-        HashEmbed(width, shape_rows, column=1, seed=12, dropout=0.0),
-        HashEmbed(width, bigram_rows, column=2, seed=13, dropout=0.0),
-        HashEmbed(width, bigram_rows, column=3, seed=14, dropout=0.0),
-    ]
-    max_out = Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True)
-    features: Model = Model("kg_char_features", _char_features_forward)
-    return chain(features, list2ragged(), with_array(concatenate(*embeddings)), with_array(max_out), ragged2list())
+# --------------------------------------------------------------------------- model
 
 
 def register() -> None:
-    """Register ``kg.CharBigramEmbed.v1`` in spaCy's architecture registry (idempotent)."""
-    from spacy.util import registry
-
-    registry.architectures.register(EMBED_ARCH, func=char_bigram_embed)
+    """Register the model's layers and the ``kg_char_ner`` factory with spaCy (idempotent)."""
+    from . import charner  # noqa: F401  (importing it registers them)
 
 
 def load_ner(path: Path | None = None) -> Language:
     """Load the NER pipeline (default: the shipped ``kg/models/zh_ner``) offline.
 
-    Registers the custom embedding layer first, then calls ``spacy.load``. The returned
+    Registers the ``kg_char_ner`` component and its layers first, then calls ``spacy.load``. The returned
     pipeline tokenises like ``spacy.blank("zh")`` and its ``ner`` component can be sourced:
     ``nlp.add_pipe("ner", source=load_ner())``.
 
@@ -147,9 +84,11 @@ def load_ner(path: Path | None = None) -> Language:
 # --------------------------------------------------------------------------- data
 
 
-def _to_example(nlp: Language, sent: corpora.Sentence) -> Any:
-    """Build a spaCy Example with BILUO tags; missing characters get ``-`` (no supervision)."""
+def _to_example(nlp: Language, sent: corpora.Sentence, head: str) -> Any:
+    """Build a spaCy Example with BILUO tags in ``head``'s labels; missing characters get ``-``."""
     from spacy.training import Example, offsets_to_biluo_tags
+
+    from .charner import HEAD_KEY
 
     doc = nlp.make_doc(sent.text)
     tags = offsets_to_biluo_tags(doc, sent.spans, missing="O")
@@ -158,14 +97,16 @@ def _to_example(nlp: Language, sent: corpora.Sentence) -> Any:
         for lo, hi in sent.missing:
             missing.update(range(lo, hi))
         tags = ["-" if tag == "O" and tok.idx in missing else tag for tok, tag in zip(doc, tags)]
-    return Example.from_dict(doc, {"entities": tags})
+    eg = Example.from_dict(doc, {"entities": tags})
+    eg.reference.user_data[HEAD_KEY] = head
+    return eg
 
 
-def _load_config() -> tuple[Any, dict[str, Any]]:
-    """Return ``(spacy_config, kg_training_settings)`` from ``configs/ner.cfg``."""
+def _load_config(path: Path | None = None) -> tuple[Any, dict[str, Any]]:
+    """Return ``(spacy_config, kg_training_settings)`` from ``path`` (default ``configs/ner.cfg``)."""
     from thinc.api import Config
 
-    cfg = Config().from_disk(CONFIG_PATH, interpolate=False)
+    cfg = Config().from_disk(path or CONFIG_PATH, interpolate=False)
     settings = dict(cfg.pop("kg_training"))
     return cfg, settings
 
@@ -245,13 +186,23 @@ def score_spans(
 
 
 def _predict_corpus_spans(nlp: Language, dataset: str, sents: list[corpora.Sentence]) -> list[list[tuple[int, int, str]]]:
-    """Run the model and map its labels to ``dataset``'s labels (``kind=eval`` rows)."""
-    back = corpora.label_map("eval", dataset)
-    out = []
-    for doc in nlp.pipe([s.text for s in sents], batch_size=256):
-        out.append(
-            [(e.start_char, e.end_char, back[e.label_]) for e in doc.ents if e.label_ in back]
-        )
+    """Run the model with the head of ``dataset`` (or the heads its ``kind=eval`` rows of
+    ``labels.tsv`` name, for a corpus without its own head) and return its spans in the
+    corpus's labels."""
+    ner = nlp.get_pipe("ner")
+    if dataset in ner.heads:
+        back = {f"{dataset}.{lab}": lab for lab in ner.heads[dataset]}
+    else:
+        back = corpora.label_map("eval", dataset)
+    heads = list(dict.fromkeys(label.split(".", 1)[0] for label in back))
+    saved = ner.cfg["emit"]
+    ner.cfg["emit"] = heads
+    try:
+        out = []
+        for doc in nlp.pipe([s.text for s in sents], batch_size=256):
+            out.append([(e.start_char, e.end_char, back[e.label_]) for e in doc.ents if e.label_ in back])
+    finally:
+        ner.cfg["emit"] = saved
     return out
 
 
@@ -272,17 +223,21 @@ def evaluate_ner(
     split: str,
     model: Path | None = None,
     data_dir: Path = Path("../shared/data"),
+    script: str = "hans",
 ) -> dict[str, Any]:
     """Evaluate a NER pipeline on one corpus split, in that corpus's own label set.
 
-    Model labels are mapped back to the corpus labels with the ``kind=eval`` rows of
-    ``labels.tsv``; spans are matched exactly (start, end, label).
+    A corpus the model has a head for is scored with that head alone, so its labels are
+    the corpus's own; another corpus goes through the ``kind=eval`` rows of ``labels.tsv``.
+    Spans are matched exactly (start, end, label).
 
     Args:
-        dataset: ``resume``, ``msra``, ``cluener`` (or ``cfsc``, COMPANY vs Corporate only).
+        dataset: ``resume``, ``msra``, ``cluener`` (or ``cfsc``: CLUENER's company vs Corporate only).
         split: ``dev`` or ``test`` (MSRA dev is the fixed carve of its train file).
         model: Pipeline directory (default: the shipped ``kg/models/zh_ner``).
         data_dir: Directory holding the corpora.
+        script: ``hans`` (the corpus as it is, Simplified) or ``hant`` (converted to
+            Traditional and read the way ``kg`` reads Traditional text).
 
     Returns:
         ``{"dataset", "split", "micro": {"precision", "recall", "f1"}, "macro_f1",
@@ -291,15 +246,36 @@ def evaluate_ner(
     """
     nlp = load_ner(model)
     sents = corpora.load_corpus(dataset, split, Path(data_dir))
+    if script == "hant":
+        sents = _as_traditional(sents)
     t0 = time.perf_counter()
     result = _score(nlp, dataset, sents)
     return {
         "dataset": dataset,
         "split": split,
+        "script": script,
         **result,
         "n_sentences": len(sents),
         "seconds": round(time.perf_counter() - t0, 2),
     }
+
+
+def _as_traditional(sents: list[corpora.Sentence]) -> list[corpora.Sentence]:
+    """The sentences as a reader of Traditional text gives them to the model: converted to
+    Traditional (OpenCC ``s2t``), then back through the pipeline's own length-keeping
+    normalisation (:func:`kg.normalise.same_length_convert`). A sentence whose conversion
+    changes its length is kept as it is (its offsets would no longer hold)."""
+    import opencc
+
+    from ..normalise import same_length_convert
+
+    s2t = opencc.OpenCC("s2t")
+    out = []
+    for s in sents:
+        hant = s2t.convert(s.text)
+        text = same_length_convert(hant) if len(hant) == len(s.text) else s.text
+        out.append(corpora.Sentence(text if len(text) == len(s.text) else s.text, s.spans, list(s.missing)))
+    return out
 
 
 # --------------------------------------------------------------------------- training
@@ -315,13 +291,14 @@ def train_ner(
     checkpoint_dir: Path | None = None,
     resume: bool = False,
     overrides: dict[str, Any] | None = None,
+    config: Path | None = None,
     log: Any = print,
 ) -> Path:
     """Train the multi-corpus Chinese NER pipeline and write it to ``output``.
 
-    All corpora are mapped to one fine label scheme (``labels.tsv``); text a corpus leaves
-    unannotated by design is marked missing (see :func:`corpora.mark_unannotated`).
-    Minibatches mix the corpora with the weights of ``[kg_training]`` in ``ner.cfg``. Every
+    Each corpus keeps its own labels and trains its own output head of the shared encoder
+    (:mod:`kg.training.charner`); the shipped model decodes the heads of ``emit`` in
+    ``[kg_training]``. Minibatches mix the corpora with the weights of ``[kg_training]`` in ``ner.cfg``. Every
     ``eval_every`` steps the averaged parameters are scored on the dev splits (MSRA: a
     carve of train); the mean of the corpus figures selects the best model. ``best/`` and
     ``last/`` pipelines plus ``state.json`` are written to ``checkpoint_dir``; with
@@ -338,6 +315,7 @@ def train_ner(
         resume: Continue from ``checkpoint_dir/last``.
         overrides: Overrides of ``[kg_training]`` settings, e.g. ``{"max_minutes": 60}`` or
             ``{"stop_step": 11031}`` (stop there; the LR schedule still follows ``max_steps``).
+        config: Another config file in the format of ``configs/ner.cfg``.
         log: Callable receiving progress lines.
 
     Returns:
@@ -354,7 +332,7 @@ def train_ner(
     output = Path(output)
     data_dir = Path(data_dir)
     datasets = list(datasets or corpora.TRAIN_DATASETS)
-    cfg, settings = _load_config()
+    cfg, settings = _load_config(config)
     settings.update(overrides or {})
     if max_steps is not None:
         settings["max_steps"] = int(max_steps)
@@ -372,12 +350,11 @@ def train_ner(
     train: dict[str, list[corpora.Sentence]] = {}
     dev: dict[str, list[corpora.Sentence]] = {}
     for ds in datasets:
-        train[ds] = corpora.to_model_labels(ds, corpora.load_corpus(ds, "train", data_dir))
+        train[ds] = corpora.load_corpus(ds, "train", data_dir)
         try:
             dev[ds] = corpora.load_corpus(ds, "dev", data_dir)[: int(settings["eval_max_sentences"])]
         except FileNotFoundError:
             log(f"no dev split for {ds}; not used for model selection")
-    corpora.mark_unannotated(train)
 
     fix_random_seed(seed)
     state: dict[str, Any] = {"step": 0, "epoch": 0, "batch": 0, "best_score": -1.0, "history": []}
@@ -390,13 +367,17 @@ def train_ner(
         log(f"resumed at step {state['step']} (epoch {state['epoch']}, batch {state['batch']})")
     else:
         nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
-    examples = {ds: [_to_example(nlp, s) for s in train[ds]] for ds in datasets}
+    ner = nlp.get_pipe("ner")
+    if not resume:
+        ner.set_heads({ds: corpora.corpus_labels(ds) for ds in datasets})
+        ner.cfg["emit"] = [h for h in settings.get("emit", datasets) if h.partition(".")[0] in datasets] or list(datasets)
+    examples = {ds: [_to_example(nlp, s, ds) for s in train[ds]] for ds in datasets}
     lengths = {ds: [len(s.text) for s in train[ds]] for ds in datasets}
     sizes = {ds: len(v) for ds, v in examples.items()}
     if not resume:
         all_examples = [ex for ds in datasets for ex in examples[ds]]
         nlp.initialize(lambda: all_examples)
-    log(f"train sentences: {sizes}; labels: {sorted(nlp.get_pipe('ner').labels)}")
+    log(f"train sentences: {sizes}; heads: {ner.heads}; emit: {ner.cfg['emit']}")
 
     max_steps_total = int(settings["max_steps"])
     base_lr = float(settings["learn_rate"])
@@ -467,7 +448,7 @@ def train_ner(
     best = checkpoint_dir / "best"
     final = spacy.load(best if best.exists() else checkpoint_dir / "last")
     final.meta["name"] = "kg_zh_ner"
-    final.meta["description"] = "kg Chinese NER (char tokens; Resume+MSRA+CLUENER2020); load with kg.training.ner.load_ner"
+    final.meta["description"] = "kg Chinese NER (character tagger, one head per corpus: Resume, MSRA, CLUENER2020); load with kg.training.ner.load_ner"
     final.meta["kg_training"] = {"seed": seed, "datasets": datasets, "best_step": state.get("best_step"),
                                  "best_dev_score": state["best_score"], "history": state["history"][-5:]}
     if output.exists():
@@ -505,12 +486,14 @@ def _cli(argv: list[str] | None = None) -> None:
     t.add_argument("--datasets", nargs="*")
     t.add_argument("--checkpoint-dir", type=Path)
     t.add_argument("--resume", action="store_true")
+    t.add_argument("--config", type=Path, help="config file (default: kg/training/configs/ner.cfg)")
     e = sub.add_parser("eval")
     e.add_argument("--dataset", required=True)
     e.add_argument("--split", required=True)
     e.add_argument("--model", type=Path)
     e.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     e.add_argument("--json", action="store_true")
+    e.add_argument("--script", choices=["hans", "hant"], default="hans")
     args = ap.parse_args(argv)
     if args.cmd == "train":
         overrides: dict[str, Any] = {}
@@ -520,10 +503,11 @@ def _cli(argv: list[str] | None = None) -> None:
             overrides["stop_step"] = args.stop_step
         out = train_ner(output=args.output, data_dir=args.data_dir, seed=args.seed, max_steps=args.max_steps,
                         datasets=args.datasets, checkpoint_dir=args.checkpoint_dir, resume=args.resume,
-                        overrides=overrides, log=lambda s: print(s, flush=True))
+                        overrides=overrides, config=args.config, log=lambda s: print(s, flush=True))
         print(out)
     else:
-        res = evaluate_ner(dataset=args.dataset, split=args.split, model=args.model, data_dir=args.data_dir)
+        res = evaluate_ner(dataset=args.dataset, split=args.split, model=args.model, data_dir=args.data_dir,
+                           script=args.script)
         if args.json:
             print(json.dumps(res, indent=1, ensure_ascii=False))
         else:

@@ -1,17 +1,35 @@
 """``kg_ner_labels``: the trained NER's labels as the project's.
 
-The model is trained on finer labels (COMPANY, GOVERNMENT, ORGANIZATION …) than
-the pipeline uses; ``kg/training/labels.tsv`` (kind ``project``) maps them. Entities
-whose label has no use in the graph (books, films, majors …) are dropped, and so
-are spans that are ordinary words (公司, 子公司; ``ontology/lexicon.tsv``) or end in
-one (``…總部``, ``…合資成立``: the tail is cut off).
+The model speaks its corpora's labels (``cluener.company``, ``msra.PER`` …);
+``kg/training/labels.tsv`` (kind ``project``) maps them. Entities whose label has no use
+in the graph (books, films, majors …) are dropped, and so are spans that are ordinary
+words (公司, 子公司; ``ontology/lexicon.tsv``) or end in one (``…總部``, ``…合資成立``:
+the tail is cut off).
+
+The model reads characters and learnt from Chinese text, so it cuts Latin words it has
+not seen (``Vantag`` of ``Vantage``): a span that starts or ends inside a Latin word is
+widened to the whole word, and one left without a Chinese character or a capital letter
+is dropped. A person must look like one: a common surname first, or a ``·`` between
+transliterated names.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 __all__ = ["NerLabels", "make_ner_labels", "KEEP"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CAP_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&\-]* $")
+_CAP_AFTER = re.compile(r" [A-Z][A-Za-z0-9&\-]*(?![A-Za-z0-9])")
+_TRIM = set("（）()《》「」『』【】“”\"'，,、。；;：: ")
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 KEEP = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
 
@@ -29,22 +47,50 @@ class NerLabels:
         self.generic = set(lex.get("anaphor_org", ())) | set(lex.get("not_name", ())) | set(lex.get("generic_acronym", ()))
         self.generic |= {w for f in onto.frames_of("title") for w in f.words} | {"子公司", "母公司", "公司", "集团"}
         self.tails = tuple(sorted(lex.get("name_tail", ()), key=len, reverse=True))
+        self.surnames = set(lex.get("surname", ()))
+
+    def _person_like(self, name: str) -> bool:
+        return ("·" in name or name[:1] in self.surnames or name[:2] in self.surnames) and _CJK.search(name) is not None
 
     def __call__(self, doc: Doc) -> Doc:
         ents = []
+        text = doc.text
         for e in doc.ents:
             label = self.map(e.label_)
             if label not in self.keep:
                 continue
-            end = e.end_char
+            start, end = e.start_char, e.end_char
+            while start < end and text[start] in _TRIM:
+                start += 1
+            while end > start and text[end - 1] in _TRIM:
+                end -= 1
+            if end - start < 1 or any(c in _TRIM for c in text[start:end]):  # "超微（AMD": across a bracket
+                continue
+            while start > 0 and _latin(text[start - 1]) and _latin(text[start]):
+                start -= 1
+            while end < len(text) and _latin(text[end - 1]) and _latin(text[end]):
+                end += 1
+            if _latin(text[start]):  # capitalised words written before it: Vantage Studios
+                while (m := _CAP_BEFORE.search(text, max(0, start - 24), start)) is not None:
+                    start = m.start()
+            if _latin(text[end - 1]):
+                while (m := _CAP_AFTER.match(text, end)) is not None:
+                    end = m.end()
+            name = text[start:end]
+            if name[0].isdigit():  # 560TOPS, 2025年: a measure, not a name
+                continue
+            if not _CJK.search(name) and not any(c.isupper() for c in name):
+                continue
+            if label == "PERSON" and not self._person_like(name):
+                continue
             for t in self.tails:
-                if doc.text.endswith(t, e.start_char, end) and end - len(t) > e.start_char + 1:
+                if text.endswith(t, start, end) and end - len(t) > start + 1:
                     end -= len(t)
                     break
-            span = doc.char_span(e.start_char, end, label=label)
+            span = doc.char_span(start, end, label=label)
             if span is not None and span.text not in self.generic and span.text.lower() not in self.generic:
                 ents.append(span)
-        doc.ents = ents
+        doc.ents = filter_spans(ents)
         return doc
 
 

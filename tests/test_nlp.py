@@ -107,3 +107,9 @@ def test_nlp_products_makers_versions_and_quoted_names(run_text, text, expected)
 def test_nlp_a_name_found_once_is_found_where_it_repeats(run_text):
     doc = run_text("星河科技推出Nova晶片。業界認為Nova的能效領先。")
     assert [e.text for e in doc.ents if e.label_ == "PRODUCT"] == ["Nova", "Nova"]
+
+
+def test_nlp_a_name_keeps_its_best_reading_everywhere(run_text):
+    # the quoted product name is a product wherever it comes back, not a person
+    doc = run_text("騰訊旗下AI助手「元寶」上線。劉熾平表示，元寶將與豆包競爭。")
+    assert {e.label_ for e in doc.ents if e.text == "元宝"} == {"PRODUCT"}

@@ -88,6 +88,8 @@ def s(text):
     ("聯電是格芯的主要競爭對手。", {("聯電", "competitorOf", "格芯")}),
     # a shared role (聯席); a title two sentences after the organisation it belongs to
     ("騰訊投資了索尼新成立的子公司星河科技。", {("星河科技", "subsidiaryOf", "索尼")}),
+    # a catalogued model named after its maker, the maker named in the text
+    ("理想汽車公布交付量。純電SUV理想i8已於7月上市。", {("理想i8", "developedBy", "理想汽車")}),
     ("拼多多董事長兼聯席CEO陳磊表示，需求穩定。", {("陳磊", "chairmanOf", "拼多多"), ("陳磊", "ceoOf", "拼多多")}),
     ("星河科技公布財報。期內交付新車一萬輛。出貨量創新高。創辦人兼CEO周明遠表示，將擴產。",
      {("周明遠", "founderOf", "星河科技"), ("周明遠", "ceoOf", "星河科技")}),

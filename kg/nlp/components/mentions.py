@@ -89,9 +89,16 @@ class MentionResolver:
         promoted.sort(key=lambda rs: (rs[0], -len(rs[1]), rs[1].start))
         taken = [False] * len(doc)
         final = []
-        for _, span in promoted:
+        typed: dict[str, tuple[int, Span]] = {}  # the best-ranked reading of each name
+        for rank, span in promoted:
+            typed.setdefault(span.text, (rank, span))
+        for rank, span in promoted:
             if any(taken[span.start:span.end]):
                 continue
+            known_rank, known = typed[span.text]
+            if known_rank < rank and known.label_ != span.label_:
+                # "元寶" is a product where the text says so; a weaker PERSON reading elsewhere yields
+                span = Span(doc, span.start, span.end, label=known.label_, kb_id=known.kb_id_)
             for i in range(span.start, span.end):
                 taken[i] = True
             final.append(span)

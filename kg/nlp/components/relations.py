@@ -344,6 +344,22 @@ def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list
                 continue
             seen.add(key)
             ctx.emit(out, [a], frame.property, [parent], frame, sent, "kg.compound.v1", (a.start, a.end))
+    # "理想汽車 … 理想i8": a model named after its maker (the catalogue's parent), the maker named in the text
+    makers = {m.kb_id: m for m in args if m.kb_id and m.label == "ORG"}
+    for frame in ctx.frames["compound"]:
+        if "*" not in frame.words:
+            continue
+        for a in args:
+            entry = ctx.onto.catalogue.get(a.kb_id) if a.kb_id else None
+            maker = makers.get(entry.parent) if entry is not None and entry.parent else None
+            sent = next((s for s in sentences if s.start <= a.start < s.end), None)
+            if maker is None or sent is None or not ctx.fits(frame.property, "subject", a) \
+                    or not ctx.fits(frame.property, "object", maker) or a.text[:2] != maker.text[:2]:
+                continue
+            key = (a.kb_id, frame.property, maker.kb_id)
+            if key not in seen:
+                seen.add(key)
+                ctx.emit(out, [a], frame.property, [maker], frame, sent, "kg.compound.v1", (a.start, a.end))
 
 
 class RelationExtractor:

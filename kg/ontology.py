@@ -73,7 +73,7 @@ class Frame:
     argument of the property the entity on the left of the trigger fills."""
 
     property: str
-    kind: str  # title, verb, noun, possession, adjacent, compound
+    kind: str  # title, verb, noun, possession, adjacent, compound, locative, order
     left: str  # "subject", "object" or "-"
     confidence: float
     words: tuple[str, ...]  # Simplified and English forms, longest first

@@ -88,6 +88,11 @@ def s(text):
     ("聯電是格芯的主要競爭對手。", {("聯電", "competitorOf", "格芯")}),
     # a shared role (聯席); a title two sentences after the organisation it belongs to
     ("騰訊投資了索尼新成立的子公司星河科技。", {("星河科技", "subsidiaryOf", "索尼")}),
+    # orders and supply chains: the customer named right before the noun, the supplier the subject
+    ("立訊精密拿下蘋果大單，並打入特斯拉供應鏈。", {("蘋果", "suppliedBy", "立訊精密"), ("特斯拉", "suppliedBy", "立訊精密")}),
+    ("廣達近期接獲微軟AI伺服器訂單。", {("微軟", "suppliedBy", "廣達")}),
+    # after 向/為 the customer; what follows the verb is the goods
+    ("寧德時代向特斯拉供應4680電池。", {("特斯拉", "suppliedBy", "寧德時代")}),
     # a catalogued model named after its maker, the maker named in the text
     ("理想汽車公布交付量。純電SUV理想i8已於7月上市。", {("理想i8", "developedBy", "理想汽車")}),
     ("拼多多董事長兼聯席CEO陳磊表示，需求穩定。", {("陳磊", "chairmanOf", "拼多多"), ("陳磊", "ceoOf", "拼多多")}),

@@ -105,8 +105,9 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
         if not prep and left_u.label != "ANAPHOR":  # "為輝達與超微供應": after 為, 與 joins a list
             group = ctx.group(sent, left_u, text, comitative=True)
             prep = re.search(benefactive, text[cs:min(ctx.start_of(sent, u) for u in group)])
-        if prep and not rights:
-            # "寧德時代為特斯拉、理想汽車供應電池": the group after 為 is the other argument
+        if prep:
+            # "寧德時代為特斯拉、理想汽車供應電池": the group after 為 is the other argument (and
+            # what follows the verb is the goods: "鴻海向輝達出貨GB300")
             earlier = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= cs + prep.start()
                        and ctx.fits(prop, frame.left, u)]
             # "…矽品精密將在台中擴產，主要為輝達與超微供應…": the subject of the clause before
@@ -274,6 +275,30 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
             children = ctx.side(sent, prev, owned[0], frame.property, "subject", text, group=not folded)
             ctx.emit(out, children, frame.property, parents, frame, sent, "kg.possession.v1", (ts, te))
 
+def read_orders(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
+    """``(X) 拿下 Y(的)(AI伺服器)訂單``, ``打入 Y 供應鏈`` (``order`` frames): Y, named right before
+    the noun, is the customer; the supplier is the clause's subject, else the sentence's."""
+    for frame in ctx.frames["order"]:
+        other_side = "object" if frame.left == "subject" else "subject"
+        for cs, ce in clause_spans(text, sent.start, sent.end):
+            for ts, te, _ in find_words(text, frame.words, cs, ce):
+                if any(u.start < te and ts < u.end for u in sent.units):
+                    continue
+                named = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= ts
+                         and re.fullmatch(r"的?[^，,；;。、和与與及的]{0,6}", text[u.end:ts])]
+                customers = [b for u in named[-1:] if (b := sent.brands.get(u.start)) is not None] + named[-1:]
+                customers = [c for c in customers if ctx.fits(frame.property, frame.left, c)][:1]
+                if not customers:
+                    continue
+                first = min(ctx.start_of(sent, u) for u in named[-1:])
+                own = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= first
+                       and ctx.fits(frame.property, other_side, u)]
+                earlier = [u for u in sent.units if u.end <= cs and ctx.fits(frame.property, other_side, u)]
+                supplier = own[:1] or earlier[:1]
+                subjects, objects = (customers, supplier) if frame.left == "subject" else (supplier, customers)
+                ctx.emit(out, subjects, frame.property, objects, frame, sent, "kg.order.v1", (ts, te))
+
+
 def read_locative(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``ORG … 在 PLACE、PLACE …``: an organisation active in those places."""
     for frame in ctx.frames["locative"]:
@@ -394,6 +419,7 @@ class RelationExtractor:
             read_nouns(ctx, text, sent, prev, out)
             read_possession(ctx, text, sent, prev, out)
             read_locative(ctx, text, sent, prev, out)
+            read_orders(ctx, text, sent, prev, out)
             read_adjacent(ctx, text, sent, args, out)
         read_compound(ctx, text, args, sentences, out)
         best: dict[tuple, FoundRelation] = {}

@@ -113,3 +113,25 @@ def test_nlp_a_name_keeps_its_best_reading_everywhere(run_text):
     # the quoted product name is a product wherever it comes back, not a person
     doc = run_text("騰訊旗下AI助手「元寶」上線。劉熾平表示，元寶將與豆包競爭。")
     assert {e.label_ for e in doc.ents if e.text == "元宝"} == {"PRODUCT"}
+
+
+def test_nlp_ner_labels_mend_what_the_model_cuts():
+    """kg_ner_labels on entities set by hand, as the character model may write them."""
+    import spacy
+
+    import kg.nlp.components  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("zh")
+    component = nlp.add_pipe("kg_ner_labels")
+    text = "騰訊投資Vantage Studios，王小明與蘋果出席，《原神》與列OLED熱賣。"
+    doc = nlp.make_doc(text)
+
+    def span(part, label, cut=0):
+        at = text.index(part)
+        return doc.char_span(at + cut, at + len(part), label=label)
+
+    doc.ents = [span("Vantage Studios", "cluener.company", cut=4),  # "age Studios": inside a Latin word
+                span("王小明", "cluener.name"), span("蘋果", "cluener.name"),  # a person needs a surname
+                span("原神", "cluener.game"), span("列OLED", "cluener.game")]  # a game is a 《title》
+    got = [(e.text, e.label_) for e in component(doc).ents]
+    assert got == [("Vantage Studios", "ORG"), ("王小明", "PERSON"), ("原神", "PRODUCT")]

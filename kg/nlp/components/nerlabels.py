@@ -10,7 +10,8 @@ The model reads characters and learnt from Chinese text, so it cuts Latin words 
 not seen (``Vantag`` of ``Vantage``): a span that starts or ends inside a Latin word is
 widened to the whole word, and one left without a Chinese character or a capital letter
 is dropped. A person must look like one: a common surname first, or a ``·`` between
-transliterated names.
+transliterated names. The model's products are CLUENER's games; one is kept only as a
+title the text sets in ``《》``.
 """
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ class NerLabels:
         self.surnames = set(lex.get("surname", ()))
 
     def _person_like(self, name: str) -> bool:
-        return ("·" in name or name[:1] in self.surnames or name[:2] in self.surnames) and _CJK.search(name) is not None
+        return ("·" in name or name[:1] in self.surnames or name[:2] in self.surnames) and \
+            re.fullmatch(r"[\u4e00-\u9fff·]{2,}", name) is not None
 
     def __call__(self, doc: Doc) -> Doc:
         ents = []
@@ -64,7 +66,7 @@ class NerLabels:
                 start += 1
             while end > start and text[end - 1] in _TRIM:
                 end -= 1
-            if end - start < 1 or any(c in _TRIM for c in text[start:end]):  # "超微（AMD": across a bracket
+            if end - start < 1 or any(c in _TRIM and c != " " for c in text[start:end]):  # "超微（AMD": across a bracket
                 continue
             while start > 0 and _latin(text[start - 1]) and _latin(text[start]):
                 start -= 1
@@ -83,6 +85,8 @@ class NerLabels:
                 continue
             if label == "PERSON" and not self._person_like(name):
                 continue
+            if label == "PRODUCT" and not (text[start - 1:start] == "《" and text[end:end + 1] == "》"):
+                continue  # the model's products are CLUENER's games: titles the text sets in 《》
             for t in self.tails:
                 if text.endswith(t, start, end) and end - len(t) > start + 1:
                     end -= len(t)

@@ -155,6 +155,7 @@ class Linker:
                 ex.merges.append(f"{ms[0].text!r}: short form of {groups[target][0].text!r} in document {ex.document.id}")
         self._defined_short_forms(ex, groups)
         text = ex.document.text
+        self._gloss_mentions(text, groups, ex)
         for gkey, ms in groups.items():
             texts = {m.text for m in ms}
             glossed = {g for m in ms for g in _glosses(text, m.end)}
@@ -172,6 +173,22 @@ class Linker:
             for m in ms:
                 ex.entities[(m.start, m.end)] = ent
         return ex
+
+    @staticmethod
+    def _gloss_mentions(text: str, groups: dict, ex: Extraction) -> None:
+        """A mention that is the bracketed Latin gloss of another (``康寧（Corning）``) joins
+        that mention's entity."""
+        where = {(m.start, m.end): k for k, ms in groups.items() for m in ms}
+        for key in list(groups):
+            for m in list(groups.get(key, ())):
+                g = _GLOSS.match(text, m.end)
+                other = where.get((g.start(1), g.start(1) + len(g.group(1).strip()))) if g else None
+                if other is not None and other != key and other in groups and key in groups:
+                    moved = groups.pop(other)
+                    groups[key].extend(moved)
+                    for mm in moved:
+                        where[(mm.start, mm.end)] = key
+                    ex.merges.append(f"{moved[0].text!r}: the gloss in brackets after {m.text!r}")
 
     def _defined_short_forms(self, ex: Extraction, groups: dict) -> None:
         """``寒武紀科技股份有限公司（以下簡稱「寒武紀」）``: later uses of the short form are the same entity."""

@@ -52,3 +52,15 @@ def test_link_bracketed_english_name_and_defined_short_form():
     person = ex.entities[(32, 35)]
     assert dict(person.labels)["en"] == "Jimmy Lin" and "Jimmy Lin" in person.aliases
     assert any("short form" in m for m in ex.merges) and any("brackets" in m for m in ex.merges)
+
+
+def test_link_a_bracketed_gloss_mention_joins_its_entity():
+    from kg.extract import Pipelines, extract_document
+    from kg.link import Linker
+    from kg.records import Document
+
+    text = "星河科技（Galaxy Tech）完成融資。"
+    ex = Linker().link(extract_document(Document(id="g", text=text), Pipelines(ner=None)))
+    iris = {text[a:b]: e.iri for (a, b), e in ex.entities.items()}
+    assert iris["Galaxy Tech"] == iris["星河科技"]
+    assert any("gloss" in m for m in ex.merges)

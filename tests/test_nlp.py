@@ -135,3 +135,9 @@ def test_nlp_ner_labels_mend_what_the_model_cuts():
                 span("原神", "cluener.game"), span("列OLED", "cluener.game")]  # a game is a 《title》
     got = [(e.text, e.label_) for e in component(doc).ents]
     assert got == [("Vantage Studios", "ORG"), ("王小明", "PERSON"), ("原神", "PRODUCT")]
+
+
+def test_nlp_a_latin_gloss_in_brackets_is_the_same_entity(run_text):
+    doc = run_text("月之暗面（Moonshot AI）完成融資，英特爾執行長陳立武（Lip-Bu Tan）出席。")
+    got = {(e.text, e.label_) for e in doc.ents}
+    assert {("Moonshot AI", "ORG"), ("Lip-Bu Tan", "PERSON")} <= got

@@ -24,6 +24,9 @@ _MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)
                            r"(?: [A-Z][A-Za-z]+)?")  # and a variant name: Claude 4 Sonnet
 
 
+_GLOSS = re.compile(r"\s?[（(]\s?([A-Z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+){0,4})\s?[）)]")
+
+
 class MentionResolver:
     def __init__(self, nlp: Language, name: str, sources: list[str], ontology: str | None) -> None:
         self.name = name
@@ -102,9 +105,26 @@ class MentionResolver:
             for i in range(span.start, span.end):
                 taken[i] = True
             final.append(span)
+        final += self._glosses(doc, final, taken)
         final += self._repeats(doc, final, taken)
         doc.ents = self._type_lists(doc, sorted(final, key=lambda s: s.start))
         return doc
+
+    @staticmethod
+    def _glosses(doc: Doc, found: list[Span], taken: list[bool]) -> list[Span]:
+        """A Latin name in brackets right after a name is the same entity written in
+        another language: ``康寧（Corning）``, ``姜家煒（Henry Chiang）``."""
+        out = []
+        for span in found:
+            m = _GLOSS.match(doc.text, span.end_char)
+            if m is None or span.label_ not in ("ORG", "PERSON", "PRODUCT"):
+                continue
+            new = doc.char_span(m.start(1), m.end(1), label=span.label_, kb_id=span.kb_id_)
+            if new is not None and not any(taken[new.start:new.end]):
+                for i in range(new.start, new.end):
+                    taken[i] = True
+                out.append(new)
+        return out
 
     @staticmethod
     def _repeats(doc: Doc, found: list[Span], taken: list[bool]) -> list[Span]:

@@ -398,6 +398,7 @@ class RelationExtractor:
         ctx = self.ctx
         args = doc_args(doc, ctx.onto)
         text = mask(doc.text, args)
+        args = [a for a in args if text[a.start:a.end].strip()]  # a gloss in brackets is its name again
         longest = {(s, e) for s, e, _ in find_words(text, ctx.all_triggers)}
         units_all = sorted(args + ctx.anaphors(text, args), key=lambda a: a.start)
         sentences = []

@@ -79,6 +79,7 @@ def test_nlp_offsets_point_into_original_text():
     # a car brand keeps its model code; several Latin words make one name
     ("極氪發布新款SUV極氪9X", "极氪9X"),
     ("問界M7與問界M9同場亮相", "问界M9"),
+    ("理想i8將與特斯拉Model Y競爭", "Model Y"),  # a company and its model's name: two mentions
     ("新車搭載輝達DRIVE Orin晶片", "DRIVE Orin"),
     ("華為發布Atlas 900 SuperCluster集群", "Atlas 900 SuperCluster"),
     ("新模型接近Claude 3 Opus的水平", "Claude 3 Opus"),

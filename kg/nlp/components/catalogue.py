@@ -6,6 +6,8 @@ mentions in ``doc.spans["kg_catalogue"]`` with the entity's id as ``kb_id``.
 """
 from __future__ import annotations
 
+import re
+
 import unicodedata
 from functools import lru_cache
 
@@ -49,15 +51,19 @@ class CatalogueRecogniser:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, str] = {}
-        # a product written with its maker's name before it (英偉達H20) is two mentions,
-        # except where the brand is part of the model's name (問界M8: lexicon kind brand_named)
+        # a product written with its maker's name before it (英偉達H20, 特斯拉Model Y) is two
+        # mentions, except where a brand and a model code make one name (問界M8, 極氪9X: the
+        # classes of lexicon kind brand_named, when a code follows the brand)
         self.maker_forms: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.brand_named: set[str] = set()
         brand_named = set(onto.lexicon.get("brand_named", ()))
         for entry in onto.catalogue.values():
-            if entry.parent in onto.catalogue and ner_label(onto, entry.cls) == "PRODUCT" and entry.cls not in brand_named:
+            if entry.parent in onto.catalogue and ner_label(onto, entry.cls) == "PRODUCT":
                 forms = tuple(sorted((f for f in catalogue_forms(onto.catalogue[entry.parent]) if len(f) >= 2),
                                      key=len, reverse=True))
                 self.maker_forms[entry.id] = (entry.parent, forms)
+                if entry.cls in brand_named:
+                    self.brand_named.add(entry.id)
         for entry in onto.catalogue.values():
             label = ner_label(onto, entry.cls)
             self.labels[entry.id] = label
@@ -84,6 +90,8 @@ class CatalogueRecogniser:
                 # ... but a hyphen binds the two into one name (DeepSeek-R1)
                 form = next((f for f in maker[1] if text.startswith(f, a) and b - a - len(f) >= 2
                              and text[a + len(f)] != "-"), None) if maker else None
+                if form and kb in self.brand_named and not re.match(r"\s?[A-Za-z]{3,} ", text[a + len(form):b]):
+                    form = None
                 if form:
                     cut = a + len(form)
                     while cut < b and text[cut] == " ":

@@ -79,7 +79,7 @@ class NerLabels:
                 while (m := _CAP_AFTER.match(text, end)) is not None:
                     end = m.end()
             name = text[start:end]
-            if name[0].isdigit():  # 560TOPS, 2025年: a measure, not a name
+            if name[0].isdigit() or len(name) < 2:  # 560TOPS: a measure; 美: a part of a word
                 continue
             if not _CJK.search(name) and not any(c.isupper() for c in name):
                 continue

@@ -393,11 +393,17 @@ def train_ner(output: Path = typer.Option(Path("kg/models/zh_ner"), "-o", "--out
               seed: int = typer.Option(0, help="Random seed (the run is reproducible from it)."),
               max_steps: Optional[int] = typer.Option(None, help="Stop after this many updates."),
               checkpoint_dir: Optional[Path] = typer.Option(None, help="Save checkpoints here."),
-              resume: bool = typer.Option(False, help="Resume from the checkpoint in --checkpoint-dir.")):
+              resume: bool = typer.Option(False, help="Resume from the checkpoint in --checkpoint-dir."),
+              max_minutes: Optional[float] = typer.Option(None, help="Stop after this many minutes of training."),
+              config: Optional[Path] = typer.Option(None, help="Another config in the format of kg/training/configs/ner.cfg."),
+              dataset: Optional[List[str]] = typer.Option(None, "--dataset", metavar="<resume|msra|cluener>",
+                                                         help="Train on this corpus only (repeat for several; default: resume, msra, cluener).")):
     """Train the Chinese NER from Resume, MSRA and CLUENER2020: one output head per corpus, each in its own labels."""
     ner = _training_module("kg.training.ner")
     path = ner.train_ner(output=output, data_dir=data_dir, seed=seed, max_steps=max_steps,
-                         checkpoint_dir=checkpoint_dir, resume=resume)
+                         checkpoint_dir=checkpoint_dir, resume=resume, config=config, datasets=dataset or None,
+                         overrides={"max_minutes": max_minutes} if max_minutes else None,
+                         log=lambda line: typer.echo(line))
     typer.echo(f"wrote {path}")
 
 

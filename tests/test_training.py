@@ -287,3 +287,23 @@ def test_train_is_reproducible_from_seed(tmp_path):
         )
         params.append(load_ner(out).get_pipe("ner").model.to_bytes())
     assert params[0] == params[1]
+
+
+def test_cli_train_ner_takes_a_config_and_a_time_limit(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.training.ner import CONFIG_PATH
+
+    data = tmp_path / "data" / "resume_ner"
+    data.mkdir(parents=True)
+    for split in ("train", "dev"):
+        _write_bmes(data / f"{split}.char.bmes", _TOY)
+    cfg = CONFIG_PATH.read_text().replace("eval_every = 500", "eval_every = 2").replace("batch_chars = 2500", "batch_chars = 40")
+    (tmp_path / "toy.cfg").write_text(cfg)
+    res = CliRunner().invoke(app, ["train", "ner", "-o", str(tmp_path / "m"), "--data-dir", str(tmp_path / "data"),
+                                   "--dataset", "resume",
+                                   "--max-steps", "2", "--max-minutes", "5", "--config", str(tmp_path / "toy.cfg"),
+                                   "--checkpoint-dir", str(tmp_path / "ck")])
+    assert res.exit_code == 0, res.output
+    assert '"step": 2' in res.output and (tmp_path / "m" / "meta.json").exists()

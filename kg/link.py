@@ -26,6 +26,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from .nlp.text import LATIN_GLOSS
 from .normalise import same_length_convert
 from .ontology import ENTITY_NS, label_maps, load_ontology, to_simplified
 from dataclasses import replace
@@ -35,12 +36,11 @@ from .records import Entity, Extraction, Mention
 __all__ = ["Linker", "entity_key", "pinyin_name"]
 
 _DEFINED = re.compile(r"\s*[（(]\s*(?:以下|下文)?(?:简称|簡稱|下称|下稱|称|稱)\s*[「“\"]?([^」”\"）)]{1,20})[」”\"]?\s*[）)]")
-_GLOSS = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z0-9 .,&'\-]{1,40}?)\s*[）)]")
 
 
 def _glosses(text: str, end: int) -> list[str]:
     """A Latin name in brackets right after a mention: 康寧（Corning）."""
-    m = _GLOSS.match(text, end)
+    m = LATIN_GLOSS.match(text, end)
     return [m.group(1).strip()] if m and not re.fullmatch(r"\d+", m.group(1)) else []
 
 _PUNCT = re.compile(r"[\s\u3000·•・.,，。、:：;；'\"“”‘’()（）\[\]【】《》<>\-]+")
@@ -181,7 +181,7 @@ class Linker:
         where = {(m.start, m.end): k for k, ms in groups.items() for m in ms}
         for key in list(groups):
             for m in list(groups.get(key, ())):
-                g = _GLOSS.match(text, m.end)
+                g = LATIN_GLOSS.match(text, m.end)
                 other = where.get((g.start(1), g.start(1) + len(g.group(1).strip()))) if g else None
                 if other is not None and other != key and other in groups and key in groups:
                     moved = groups.pop(other)

@@ -8,14 +8,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["word_regex", "find_words", "sentence_spans", "clause_spans", "char_spans", "Arg", "is_latin"]
+__all__ = ["word_regex", "find_words", "sentence_spans", "clause_spans", "char_spans", "Arg", "is_latin", "latin_char",
+           "LATIN_GLOSS"]
 
 _SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9\)])\.\s+(?=[A-Z])")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
+# a Latin name in brackets right after a name: 康寧（Corning）, 姜家煒（Henry Chiang）
+LATIN_GLOSS = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z0-9 .,&'\-]{1,40}?)\s*[）)]")
+
+
 def is_latin(word: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9 .&+\-']+", word))
+
+
+def latin_char(ch: str) -> bool:
+    """True for an ASCII letter or digit: a character of a Latin word."""
+    return ch.isascii() and ch.isalnum()
 
 
 @lru_cache(maxsize=256)

@@ -15,16 +15,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...ontology import load_ontology
-from ..text import find_words
+from ..text import LATIN_GLOSS, find_words
 
 __all__ = ["MentionResolver", "make_mentions"]
 
 _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
 _MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)"
                            r"(?: [A-Z][A-Za-z]+)?")  # and a variant name: Claude 4 Sonnet
-
-
-_GLOSS = re.compile(r"\s?[（(]\s?([A-Z][A-Za-z0-9&.\-]*(?: [A-Za-z0-9&.\-]+){0,4})\s?[）)]")
 
 
 class MentionResolver:
@@ -116,7 +113,7 @@ class MentionResolver:
         another language: ``康寧（Corning）``, ``姜家煒（Henry Chiang）``."""
         out = []
         for span in found:
-            m = _GLOSS.match(doc.text, span.end_char)
+            m = LATIN_GLOSS.match(doc.text, span.end_char)
             if m is None or span.label_ not in ("ORG", "PERSON", "PRODUCT"):
                 continue
             new = doc.char_span(m.start(1), m.end(1), label=span.label_, kb_id=span.kb_id_)

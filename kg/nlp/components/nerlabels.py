@@ -21,16 +21,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from ..text import latin_char
+
 __all__ = ["NerLabels", "make_ner_labels", "KEEP"]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&\-]* $")
 _CAP_AFTER = re.compile(r" [A-Z][A-Za-z0-9&\-]*(?![A-Za-z0-9])")
 _TRIM = set("（）()《》「」『』【】“”\"'，,、。；;：: ")
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
 
 KEEP = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
 
@@ -68,14 +66,14 @@ class NerLabels:
                 end -= 1
             if end - start < 1 or any(c in _TRIM and c != " " for c in text[start:end]):  # "超微（AMD": across a bracket
                 continue
-            while start > 0 and _latin(text[start - 1]) and _latin(text[start]):
+            while start > 0 and latin_char(text[start - 1]) and latin_char(text[start]):
                 start -= 1
-            while end < len(text) and _latin(text[end - 1]) and _latin(text[end]):
+            while end < len(text) and latin_char(text[end - 1]) and latin_char(text[end]):
                 end += 1
-            if _latin(text[start]):  # capitalised words written before it: Vantage Studios
+            if latin_char(text[start]):  # capitalised words written before it: Vantage Studios
                 while (m := _CAP_BEFORE.search(text, max(0, start - 24), start)) is not None:
                     start = m.start()
-            if _latin(text[end - 1]):
+            if latin_char(text[end - 1]):
                 while (m := _CAP_AFTER.match(text, end)) is not None:
                     end = m.end()
             name = text[start:end]

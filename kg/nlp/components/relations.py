@@ -24,17 +24,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...ontology import load_ontology
-from ..text import Arg, clause_spans, find_words, sentence_spans
+from ..text import Arg, clause_spans, find_words, latin_char, sentence_spans
 from .catalogue import catalogue_forms
 from .frames import (MAX_LEFT_GAP, MAX_NOUN_GAP, MAX_RIGHT_GAP, NEGATION, FoundRelation, FrameContext, Sentence,
                      doc_args, mask)
 from .titles import read_titles
 
 __all__ = ["FoundRelation", "RelationExtractor", "make_relations", "doc_args"]
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
 
 
 def read_verbs(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
@@ -353,7 +349,7 @@ def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list
             if not ctx.fits(frame.property, "subject", a):
                 continue
             heads = [f for f in prefixes if a.text.startswith(f) and len(a.text) > len(f)
-                     and prefixes[f] != a.kb_id and not (_latin(f[-1]) and _latin(a.text[len(f)]))]  # not Intel|ligence
+                     and prefixes[f] != a.kb_id and not (latin_char(f[-1]) and latin_char(a.text[len(f)]))]  # not Intel|ligence
             if not heads:
                 continue
             f = max(heads, key=len)

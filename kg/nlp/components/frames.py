@@ -110,6 +110,7 @@ class FrameContext:
         agents = "|".join(map(re.escape, sorted(self.lex.get("agent", ()), key=len, reverse=True)))
         self.agent = re.compile(r"(?<![自理经經缘緣])(" + agents + r")(?![于於此利奖獎])") if agents else None
         self.copula = set(self.lex.get("copula", ()))
+        self.copula_re = re.compile("|".join(map(re.escape, sorted(self.copula, key=len, reverse=True)))) if self.copula else None
         self.appoint = tuple(self.lex.get("appoint", ()))
         self.benefactive = tuple(self.lex.get("benefactive", ()))
         self.facility = tuple(self.lex.get("facility", ()))

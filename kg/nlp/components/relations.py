@@ -180,10 +180,10 @@ def copula_noun(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
                 ts: int, te: int, out: list[FoundRelation]) -> bool:
     """``A 是 B(、C) 的 noun``: A is the noun (京東方是蘋果iPhone 16系列屏幕的供應商之一), the
     names between the copula and 的 are the other side. True when it read the trigger."""
-    cs = next((a for a, b in clause_spans(text, sent.start, sent.end) if a <= ts < b), sent.start)
-    if not text[cs:ts].rstrip().endswith("的"):
+    if ctx.copula_re is None or not text[sent.start:ts].rstrip().endswith("的"):
         return False
-    copulas = re.finditer("|".join(map(re.escape, sorted(ctx.copula, key=len, reverse=True))), text[cs:ts])
+    cs = next((a for a, b in clause_spans(text, sent.start, sent.end) if a <= ts < b), sent.start)
+    copulas = ctx.copula_re.finditer(text[cs:ts])
     free = [m for m in copulas if not any(u.start < cs + m.end() and cs + m.start() < u.end for u in sent.units)]
     for m in reversed(free):  # (not the 為 of 華為)
         at, after = cs + m.start(), cs + m.end()

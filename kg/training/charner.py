@@ -51,7 +51,9 @@ HEAD_KEY = "kg_head"
 # --------------------------------------------------------------------------- features
 
 
+@lru_cache(maxsize=1)
 def _jieba() -> Any:
+    """The jieba module, quietened once (it is asked for every Doc)."""
     import logging
 
     import jieba

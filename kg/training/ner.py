@@ -262,20 +262,13 @@ def evaluate_ner(
 
 def _as_traditional(sents: list[corpora.Sentence]) -> list[corpora.Sentence]:
     """The sentences as a reader of Traditional text gives them to the model: converted to
-    Traditional (OpenCC ``s2t``), then back through the pipeline's own length-keeping
-    normalisation (:func:`kg.normalise.same_length_convert`). A sentence whose conversion
-    changes its length is kept as it is (its offsets would no longer hold)."""
-    import opencc
-
+    Traditional, then back the way ``kg`` reads Traditional text. Both directions use the
+    pipeline's length-keeping conversion (:func:`kg.normalise.same_length_convert`), so the
+    offsets of the spans still hold."""
     from ..normalise import same_length_convert
 
-    s2t = opencc.OpenCC("s2t")
-    out = []
-    for s in sents:
-        hant = s2t.convert(s.text)
-        text = same_length_convert(hant) if len(hant) == len(s.text) else s.text
-        out.append(corpora.Sentence(text if len(text) == len(s.text) else s.text, s.spans, list(s.missing)))
-    return out
+    return [corpora.Sentence(same_length_convert(same_length_convert(s.text, "s2t")), s.spans, list(s.missing))
+            for s in sents]
 
 
 # --------------------------------------------------------------------------- training

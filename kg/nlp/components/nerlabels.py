@@ -28,7 +28,8 @@ __all__ = ["NerLabels", "make_ner_labels", "KEEP"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAP_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&\-]* $")
 _CAP_AFTER = re.compile(r" [A-Z][A-Za-z0-9&\-]*(?![A-Za-z0-9])")
-_TRIM = set("（）()《》「」『』【】“”\"'，,、。；;：: ")
+_PUNCT = set("（）()《》「」『』【】“”\"'，,、。；;：:")  # never inside a name
+_TRIM = _PUNCT | {" "}  # nor at its ends
 
 KEEP = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
 
@@ -64,7 +65,7 @@ class NerLabels:
                 start += 1
             while end > start and text[end - 1] in _TRIM:
                 end -= 1
-            if end - start < 1 or any(c in _TRIM and c != " " for c in text[start:end]):  # "超微（AMD": across a bracket
+            if end - start < 1 or any(c in _PUNCT for c in text[start:end]):  # "超微（AMD": across a bracket
                 continue
             while start > 0 and latin_char(text[start - 1]) and latin_char(text[start]):
                 start -= 1

@@ -48,3 +48,9 @@ def test_facts_metric_word_after_the_amount_and_no_prepositional_subjects(run_te
     doc = run_text("寧德時代今年在港交所掛牌，集資約356億港元。星河科技完成5,000萬美元新一輪融資。")
     got = {(f.subject.text, f.metric, f.unit) for f in doc._.kg_facts}
     assert got == {("宁德时代", "fundingRaised", "HKD"), ("星河科技", "fundingRaised", "USD")}
+
+
+def test_facts_latin_metric_word_in_any_case(run_text):
+    # Latin metric words match case-insensitively; a capitalised one must name its metric too
+    got = facts(run_text("星河科技第二季Net profit為3.1億元。"))
+    assert ("星河科技", "netProfit", 310_000_000, "CNY", "Q2") in got

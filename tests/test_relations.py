@@ -139,3 +139,10 @@ def test_relations_arguments_are_typed(run_text):
             assert subj.startswith(s("混元"))
         if pred == "acquired":
             assert obj != s("周明遠")
+
+
+def test_relations_title_in_any_case(run_text):
+    # Latin titles match case-insensitively ("Chairman", "ceo"); each must find its frame
+    doc = run_text("新浪ceo曹国伟表示，星河科技Chairman周明遠也出席。")
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations}
+    assert ("曹国伟", "ceoOf", "新浪") in rels

@@ -29,6 +29,21 @@ def latin_char(ch: str) -> bool:
 
 
 @lru_cache(maxsize=256)
+class WordTable(dict):
+    """A table keyed by words, looked up as :func:`word_regex` matches them: Latin words in any case.
+
+    >>> WordTable({"CEO": "ceoOf", "董事長": "chairmanOf"})["ceo"]
+    'ceoOf'
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._folded = {k.casefold(): v for k, v in self.items() if is_latin(k)}
+
+    def __missing__(self, key: str):
+        return self._folded[key.casefold()]
+
+
 def word_regex(words: tuple[str, ...]) -> re.Pattern | None:
     """A regex matching any of ``words`` (longest first); Latin words only at
     word boundaries and case-insensitively."""

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..numbers import Period, Quantity, expand_period_range, find_periods, find_quantities
-from ..text import Arg, find_words, sentence_spans
+from ..text import Arg, WordTable, find_words, sentence_spans
 from .relations import doc_args
 
 __all__ = ["FoundFact", "FactExtractor", "make_facts"]
@@ -50,7 +50,7 @@ class FactExtractor:
     def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
         self.name = name
         self.onto = onto = load_ontology(ontology)
-        self.metric_words = {w: m for m, info in onto.metrics.items() for w in info.get("words", ())}
+        self.metric_words = WordTable((w, m) for m, info in onto.metrics.items() for w in info.get("words", ()))
         self.growth_of = {info["base"]: m for m, info in onto.metrics.items() if info.get("base")}
         self.cues = onto.cues
         self.series = onto.lexicon.get("series", ())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ...ontology import Frame, Ontology, label_maps
-from ..text import Arg, find_words
+from ..text import Arg, WordTable, find_words
 
 __all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "NEGATION", "DATE",
            "MAX_LEFT_GAP", "MAX_RIGHT_GAP", "MAX_NOUN_GAP"]
@@ -94,7 +94,7 @@ class FrameContext:
                         self.org_prefixes.setdefault(f, entry.id)
         self.lex = onto.lexicon
         self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound", "locative", "order")}
-        self.title_words = {w: f for f in self.frames["title"] for w in f.words}
+        self.title_words = WordTable((w, f) for f in self.frames["title"] for w in f.words)
         self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))
         # 與/跟/同 join the two sides of a symmetric relation far more often than a list

@@ -288,6 +288,61 @@ def eval_relations(gold: Path = typer.Argument(..., help="Gold relations, JSONL 
     _print_scores(report, as_json)
 
 
+class NewsSplit(str, Enum):
+    train = "train"
+    dev = "dev"
+    test = "test"
+
+
+@eval_app.command("news")
+@_guard
+def eval_news(split: NewsSplit = typer.Option(NewsSplit.dev, "--split", help="train, dev or test. test measures outlets never used for tuning: score it, never read its errors for rule writing."),
+              root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus (sources.tsv and one folder per split)."),
+              rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model."),
+              as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+              show_errors: bool = typer.Option(False, "--errors", help="List misses and false positives (not for --split test).")):
+    """Score kg on a split of the real-news corpus, overall, per script and per predicate."""
+    from .evaluate import load_jsonl, score_corpus
+    from .extract import to_jsonl_records
+
+    if show_errors and split is NewsSplit.test:
+        raise KGError("--errors lists what kg got wrong, and test is scored, never read: use --split dev or train")
+    sources = root / "sources.tsv"
+    if not sources.is_file():
+        raise KGError(f"{sources}: no such file; expected the real-news corpus (eval/news) or pass --root")
+    rows = [line.split("\t") for line in sources.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    groups = {r[0]: r[2] for r in rows if r[1] == split.value}
+    folder = root / split.value
+    preds = [r for ex in _extractions([folder / "docs"], rules_only=rules_only, keep_going=False, progress=True)
+             for r in to_jsonl_records(ex)]
+    report = score_corpus(preds, load_jsonl(folder / "relations_gold.jsonl"), load_jsonl(folder / "facts_gold.jsonl"),
+                          load_jsonl(folder / "entities_gold.jsonl"), groups, unions={"zh": ("hant", "hans")})
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    if show_errors:
+        for m in report["all"]["relations"]["missed"]:
+            typer.echo("missed: " + " ".join(m))
+        for fp in report["all"]["relations"]["false_positives"]:
+            typer.echo("not in gold: " + " ".join(map(str, fp)))
+        for m in report["all"]["facts"]["missed"]:
+            typer.echo("missed fact: " + " ".join(map(str, m)))
+    typer.echo(f"eval/news {split.value}: {len(groups)} documents")
+    typer.echo(f"{'part':6} {'relations P/R/F1 (pred/gold)':32} {'facts P/R/F1 (pred/gold)':32} entities P/R/F1 (pred/gold)")
+    for name in ("all", "zh", "hant", "hans", "en"):
+        if name not in report:
+            continue
+        cells = []
+        for kind in ("relations", "facts", "entities"):
+            s = report[name][kind]
+            cells.append(f"{s['P']:.3f} {s['R']:.3f} {s['F1']:.3f} ({s['predicted']}/{s['gold']})")
+        typer.echo(f"{name:6} {cells[0]:32} {cells[1]:32} {cells[2]}")
+    typer.echo("\nper predicate     P      R      F1    (pred/gold)")
+    for name, s in sorted(report["by_predicate"].items(), key=lambda kv: -kv[1]["gold"]):
+        typer.echo(f"{name:16} {s['P']:.3f}  {s['R']:.3f}  {s['F1']:.3f}  ({s['predicted']}/{s['gold']})")
+    typer.echo("entity recall by type: " + str(report["all"]["entities"]["recall_by_type"]))
+
+
 @eval_app.command("calibrate")
 @_guard
 def eval_calibrate(gold: Path = typer.Argument(..., help="Gold relations, JSONL."),

@@ -220,3 +220,48 @@ def score_products(records: list[dict], *, pipelines=None) -> dict:
     out["unseen_recall"] = unseen_found / unseen if unseen else 0.0
     out["errors"] = errors
     return out
+
+
+def _doc_id(doc) -> str:
+    tail = _doc_tail(doc)
+    return tail.rsplit(".", 1)[0] if "." in tail else tail
+
+
+def score_corpus(preds: list[dict], relations: list[dict], facts: list[dict], entities: list[dict],
+                 groups: dict[str, str], unions: dict[str, tuple[str, ...]] | None = None) -> dict:
+    """Relations, facts and entities scored over all documents and over each group of them.
+
+    ``groups`` maps a document id to its group (a script: ``hant``, ``hans``, ``en``). Each group is
+    scored on its own documents only, so its figures are what a set of that group alone would give;
+    ``unions`` names further parts made of several groups (``{"zh": ("hant", "hans")}``).
+    Relations are also scored per predicate: precision over the predictions of that predicate,
+    recall over the gold of that predicate.
+
+    >>> gold = [{"doc": "a", "subject": "魏哲家", "predicate": "ceoOf", "object": "台積電"}]
+    >>> pred = [{"doc": "x/a.txt", "subject": {"text": "魏哲家"}, "predicate": "ceoOf", "object": {"text": "台积电"}}]
+    >>> r = score_corpus(pred, gold, [], [], {"a": "hant"})
+    >>> r["all"]["relations"]["F1"], r["hant"]["relations"]["F1"], r["by_predicate"]["ceoOf"]["F1"]
+    (1.0, 1.0, 1.0)
+    """
+    def part(docs: set[str] | None) -> dict:
+        keep = (lambda r: True) if docs is None else (lambda r: _doc_id(r["doc"]) in docs)
+        p = [r for r in preds if keep(r)]
+        return {"relations": score_relations(p, [g for g in relations if keep(g)]),
+                "facts": score_facts(p, [g for g in facts if keep(g)]),
+                "entities": score_entities(p, [g for g in entities if keep(g)])}
+
+    out = {"all": part(None)}
+    for group in sorted(set(groups.values())):
+        out[group] = part({d for d, g in groups.items() if g == group})
+    for name, members in (unions or {}).items():
+        if any(m in out for m in members):
+            out[name] = part({d for d, g in groups.items() if g in members})
+    rel_preds = [p for p in preds if "predicate" in p]
+    by_pred = {}
+    for name in sorted({g["predicate"] for g in relations} | {p["predicate"] for p in rel_preds}):
+        prec = score_relations([p for p in rel_preds if p["predicate"] == name], relations)
+        rec = score_relations(rel_preds, [g for g in relations if g["predicate"] == name])
+        by_pred[name] = _prf(round(prec["P"] * prec["predicted"]), prec["predicted"],
+                             round(rec["R"] * rec["gold"]), rec["gold"])
+    out["by_predicate"] = by_pred
+    return out

@@ -161,3 +161,24 @@ def test_cli_eval_news_does_not_list_the_errors_of_test():
     res = CliRunner().invoke(app, ["eval", "news", "--split", "test", "--errors"])
     assert res.exit_code == 2
     assert "never read" in res.output
+
+
+def test_cli_eval_news_ablation_keeps_the_extractors_apart(tmp_path):
+    root = tmp_path / "news"
+    (root / "dev" / "docs").mkdir(parents=True)
+    (root / "dev" / "docs" / "hant-001.txt").write_text("騰訊控股董事會主席兼CEO馬化騰表示，騰訊雲將繼續投入AI。\n", encoding="utf-8")
+    (root / "sources.tsv").write_text("doc\tsplit\tscript\tsite\tsource\nhant-001\tdev\thant\texample.com\thttps://example.com/a\n",
+                                      encoding="utf-8")
+    (root / "dev" / "relations_gold.jsonl").write_text(json.dumps(
+        {"doc": "hant-001", "subject": "馬化騰", "predicate": "chairmanOf", "object": "騰訊控股"}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    for kind in ("facts", "entities"):
+        (root / "dev" / f"{kind}_gold.jsonl").write_text("", encoding="utf-8")
+    got = {}
+    for source in ("rules", "model", "both"):
+        res = CliRunner().invoke(app, ["eval", "news", "--root", str(root), "--rules-only", "--json", "--relations", source])
+        assert res.exit_code == 0, res.output
+        got[source] = json.loads(res.output)["all"]["relations"]
+    assert got["rules"]["R"] == 1.0                  # the title chain is a rule reader's
+    assert got["both"]["R"] == 1.0                   # the model adds, never takes away
+    assert got["model"]["predicted"] <= got["both"]["predicted"] + got["rules"]["predicted"]

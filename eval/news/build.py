@@ -50,7 +50,7 @@ METRICS = {
 RATIO_METRICS = {"grossMargin", "marketShare", "revenueGrowth", "netProfitGrowth", "adjustedProfitGrowth",
                  "salesGrowth"}
 COUNT_METRICS = {"salesVolume", "deliveries"}
-CURRENCIES = {"CNY", "USD", "HKD", "TWD", "JPY", "EUR", "KRW", "GBP", "SGD", "INR"}
+CURRENCIES = {"CNY", "USD", "HKD", "TWD", "JPY", "EUR", "KRW", "GBP", "SGD", "INR", "SEK", "CHF", "AUD", "CAD"}
 COUNT_UNITS = {"vehicles", "units"}
 TYPES = {"Person", "Organization", "Product", "Place"}
 PERIOD = re.compile(r"^(FY)?\d{4}(-(Q[1-4]|H[12]|9M|(0[1-9]|1[0-2])))?$")
@@ -80,7 +80,7 @@ def occurs(name: str, text: str) -> bool:
 
 
 def site_of(url: str) -> str:
-    host = urlparse(url).hostname or ""
+    host = (urlparse(url).hostname or "").rstrip(".")  # "ctwant.com." is ctwant.com
     return host[4:] if host.startswith("www.") else host
 
 

@@ -50,13 +50,15 @@ def _guard(fn):
     return wrapper
 
 
-def _extractions(paths: list[Path], *, rules_only: bool, keep_going: bool, progress: bool, calibrate: bool = True):
+def _extractions(paths: list[Path], *, rules_only: bool, keep_going: bool, progress: bool, calibrate: bool = True,
+                 pairs: str | None = "default", pairs_mode: str = "add", nameness: str | None = "default"):
     from .extract import Pipelines, extract_document
     from .ingest import _expand, read_document
     from .link import Linker
 
     files = list(_expand(paths))
-    pipelines = Pipelines(ner=None if rules_only else "default", calibrate=calibrate)
+    pipelines = Pipelines(ner=None if rules_only else "default", calibrate=calibrate, pairs=pairs, pairs_mode=pairs_mode,
+                          nameness=nameness)
     linker = Linker()
     bar = None
     if progress and len(files) > 1 and sys.stderr.isatty():
@@ -288,6 +290,12 @@ def eval_relations(gold: Path = typer.Argument(..., help="Gold relations, JSONL 
     _print_scores(report, as_json)
 
 
+class RelationSource(str, Enum):
+    both = "both"
+    rules = "rules"
+    model = "model"
+
+
 class NewsSplit(str, Enum):
     train = "train"
     dev = "dev"
@@ -299,6 +307,8 @@ class NewsSplit(str, Enum):
 def eval_news(split: NewsSplit = typer.Option(NewsSplit.dev, "--split", help="train, dev or test. test measures outlets never used for tuning: score it, never read its errors for rule writing."),
               root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus (sources.tsv and one folder per split)."),
               rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model."),
+              relations: RelationSource = typer.Option(RelationSource.both, "--relations", help="Which relation extractors to score: both (the default pipeline), rules (the rule readers alone) or model (the pair proposer kg.model.pairs.v1 alone): the ablation."),
+              nameness: bool = typer.Option(True, "--nameness/--no-nameness", help="Drop the mentions the trained nameness check rejects (the default), or keep every mention."),
               as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
               show_errors: bool = typer.Option(False, "--errors", help="List misses and false positives (not for --split test).")):
     """Score kg on a split of the real-news corpus, overall, per script and per predicate."""
@@ -313,8 +323,13 @@ def eval_news(split: NewsSplit = typer.Option(NewsSplit.dev, "--split", help="tr
     rows = [line.split("\t") for line in sources.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
     groups = {r[0]: r[2] for r in rows if r[1] == split.value}
     folder = root / split.value
-    preds = [r for ex in _extractions([folder / "docs"], rules_only=rules_only, keep_going=False, progress=True)
+    preds = [r for ex in _extractions([folder / "docs"], rules_only=rules_only, keep_going=False, progress=True,
+                                      pairs=None if relations is RelationSource.rules else "default",
+                                      pairs_mode="all" if relations is RelationSource.model else "add",
+                                      nameness="default" if nameness else None)
              for r in to_jsonl_records(ex)]
+    if relations is RelationSource.model:
+        preds = [r for r in preds if "predicate" not in r or r.get("extractor") == "kg.model.pairs.v1"]
     report = score_corpus(preds, load_jsonl(folder / "relations_gold.jsonl"), load_jsonl(folder / "facts_gold.jsonl"),
                           load_jsonl(folder / "entities_gold.jsonl"), groups, unions={"zh": ("hant", "hans")})
     if as_json:
@@ -327,7 +342,7 @@ def eval_news(split: NewsSplit = typer.Option(NewsSplit.dev, "--split", help="tr
             typer.echo("not in gold: " + " ".join(map(str, fp)))
         for m in report["all"]["facts"]["missed"]:
             typer.echo("missed fact: " + " ".join(map(str, m)))
-    typer.echo(f"eval/news {split.value}: {len(groups)} documents")
+    typer.echo(f"eval/news {split.value}: {len(groups)} documents, relations from {relations.value}")
     typer.echo(f"{'part':6} {'relations P/R/F1 (pred/gold)':32} {'facts P/R/F1 (pred/gold)':32} entities P/R/F1 (pred/gold)")
     for name in ("all", "zh", "hant", "hans", "en"):
         if name not in report:
@@ -471,6 +486,28 @@ def train_relclass(output: Path = typer.Option(Path("kg/models/relclass_zh"), "-
     """Train the relation classifier on FinRE and the DuIE company predicates."""
     train = _training_module("kg.relclass.train")
     typer.echo(f"wrote {train.train_relclass(output=output, data_dir=data_dir, seed=seed, max_steps=max_steps)}")
+
+
+@train_app.command("relations")
+@_guard
+def train_relations(output: Path = typer.Option(Path("kg/models/pairs_zh"), "-o", "--output", help="Where to write the pair proposer."),
+                    nameness_output: Path = typer.Option(Path("kg/models/nameness_zh"), "--nameness-output", help="Where to write the nameness check (trained first; the pair proposer sees the mentions it keeps)."),
+                    root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus: trains on its train split, sets the threshold on dev."),
+                    seed: int = typer.Option(0, help="Random seed."),
+                    epochs: int = typer.Option(12, help="Passes over the training pairs.")):
+    """Train the nameness check and the pair proposer kg.model.pairs.v1 on eval/news/train (thresholds chosen on eval/news/dev)."""
+    for need in ("train/relations_gold.jsonl", "train/entities_gold.jsonl", "dev/relations_gold.jsonl",
+                 "dev/entities_gold.jsonl", "train/docs", "dev/docs"):
+        if not (root / need).exists():
+            raise KGError(f"{root / need}: no such file; expected the real-news corpus (eval/news) or pass --root")
+    train = _training_module("kg.training.pairs")
+    names = train.train_nameness(root, nameness_output, seed=seed)
+    typer.echo(f"wrote {nameness_output}: {names['train_mentions']} training mentions ({names['train_names']} names), "
+               f"threshold {names['threshold']} chosen on dev")
+    meta = train.train_relations(root, output, seed=seed, epochs=epochs,
+                                 nameness=nameness_output if (nameness_output / "meta.json").is_file() else None)
+    typer.echo(f"wrote {output}: {meta['train_pairs']} training pairs ({meta['train_positive_pairs']} related), "
+               f"threshold {meta['threshold']} chosen on {meta['dev_pairs']} dev pairs, {meta['seconds']} s")
 
 
 def _training_module(name: str):

@@ -21,15 +21,18 @@ class Pipelines:
     """One spaCy pipeline per language, built on first use."""
 
     def __init__(self, *, ner: str | Path | None = "default", ontology: str | None = None,
-                 calibrate: bool = True) -> None:
+                 calibrate: bool = True, pairs: str | Path | None = "default", pairs_mode: str = "add",
+                 nameness: str | Path | None = "default") -> None:
         self.ner, self.ontology, self.calibrate = ner, ontology, calibrate
+        self.pairs, self.pairs_mode, self.nameness = pairs, pairs_mode, nameness
         self._built: dict[str, Any] = {}
 
     def __getitem__(self, lang: str):
         if lang not in self._built:
             from .nlp import make_nlp
 
-            self._built[lang] = make_nlp(lang, ner=self.ner, ontology=self.ontology, calibrate=self.calibrate)
+            self._built[lang] = make_nlp(lang, ner=self.ner, ontology=self.ontology, calibrate=self.calibrate,
+                                         pairs=self.pairs, pairs_mode=self.pairs_mode, nameness=self.nameness)
         return self._built[lang]
 
 

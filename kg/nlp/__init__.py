@@ -4,7 +4,7 @@
 English tokens otherwise, then
 
 ``kg_catalogue → ner (trained, optional) → kg_ner_labels → kg_products → kg_orgs → kg_persons →
-kg_mentions → kg_relations → kg_confidence → kg_facts``.
+kg_mentions → kg_nameness → kg_relations → kg_pairs → kg_confidence → kg_facts``.
 
 The pipeline reads ``Document.analysis`` (Simplified, same length as the
 original), so every character offset it finds is an offset in the original text.
@@ -15,8 +15,9 @@ from pathlib import Path
 
 __all__ = ["make_nlp", "default_ner_path", "PIPELINE"]
 
-PIPELINE = ("kg_catalogue", "ner", "kg_ner_labels", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_relations",
-            "kg_confidence", "kg_facts")
+PIPELINE = ("kg_catalogue", "ner", "kg_ner_labels", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_nameness",
+            "kg_relations",
+            "kg_pairs", "kg_confidence", "kg_facts")
 
 
 def default_ner_path() -> Path | None:
@@ -26,7 +27,8 @@ def default_ner_path() -> Path | None:
 
 
 def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: str | None = None,
-             calibrate: bool = True):
+             calibrate: bool = True, pairs: str | Path | None = "default", pairs_mode: str = "add",
+             nameness: str | Path | None = "default"):
     """Build the pipeline.
 
     Args:
@@ -35,6 +37,12 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
             for the shipped model (skipped when absent), or ``None`` for rules only.
         ontology: ontology folder; by default the project's.
         calibrate: replace the rules' own confidences by the measured ones (``kg_confidence``).
+        pairs: the trained pair proposer (``kg_pairs``): ``"default"`` for the shipped model
+            (a no-op when absent), a path, or ``None`` for the rule readers alone.
+        nameness: the trained check that drops mentions that are not names (``kg_nameness``):
+            ``"default"`` for the shipped model (a no-op when absent), a path, or ``None``.
+        pairs_mode: ``"add"`` (the model adds what the rules missed) or ``"all"`` (it proposes
+            every pair it believes, also those the rules found: for measuring it alone).
 
     Returns:
         A ``spacy.Language``.
@@ -63,7 +71,11 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
         nlp.add_pipe("kg_orgs", config=cfg)
         nlp.add_pipe("kg_persons", config=cfg)
     nlp.add_pipe("kg_mentions", config=cfg)
+    if nameness is not None and lang == "zh":
+        nlp.add_pipe("kg_nameness", config={"model": str(nameness)})
     nlp.add_pipe("kg_relations", config=cfg)
+    if pairs is not None and lang == "zh":
+        nlp.add_pipe("kg_pairs", config={**cfg, "model": str(pairs), "mode": pairs_mode})
     if calibrate:
         nlp.add_pipe("kg_confidence")
     nlp.add_pipe("kg_facts", config=cfg)

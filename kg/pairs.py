@@ -1,0 +1,212 @@
+"""A trained relation proposer over pairs of mentions: ``kg.model.pairs.v1``.
+
+Every ordered pair of mentions in a sentence (within :data:`MAX_GAP` characters) is a
+candidate. Each is described by hashed sparse features: the argument classes and their
+order, the words between them (whole when short, character uni- and bigrams otherwise),
+the characters around them, the trigger words of the ontology between and around them,
+their distance, and which rule readers related the pair and how — the rules are one of
+its inputs. One logistic output per predicate (a pair may hold several: 董事長兼CEO)
+gives the probability that the text states it.
+
+The model is trained on the real-news corpus (``eval/news/train``): the mentions are the
+ones the pipeline finds, a pair is labelled with the gold relations whose names match
+its two mentions. ``kg train relations`` rebuilds it from a fixed seed; it ships in
+``kg/models/pairs_zh`` (hashed weights of the features seen in training, float16).
+"""
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["MAX_GAP", "PairModel", "pair_features", "candidate_pairs", "default_pairs_model", "default_nameness_model",
+           "load_pairs", "train_pairs"]
+
+MAX_GAP = 60  # characters between two mentions for them to be a candidate pair
+N_BUCKETS = 1 << 20
+EXTRACTOR = "kg.model.pairs.v1"
+
+
+def default_pairs_model() -> Path | None:
+    path = Path(__file__).resolve().parent / "models" / "pairs_zh"
+    return path if (path / "meta.json").is_file() else None
+
+
+def default_nameness_model() -> Path | None:
+    path = Path(__file__).resolve().parent / "models" / "nameness_zh"
+    return path if (path / "meta.json").is_file() else None
+
+
+def _bucket(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_BUCKETS - 1)
+
+
+def _dist(n: int) -> str:
+    for limit, name in ((0, "0"), (1, "1"), (2, "2"), (5, "3-5"), (10, "6-10"), (20, "11-20"), (40, "21-40")):
+        if n <= limit:
+            return name
+    return "41+"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An ordered pair of mentions of one sentence, and what the rules said of it."""
+
+    subject: object  # kg.nlp.text.Arg
+    object: object
+    sentence: tuple[int, int]
+
+
+def candidate_pairs(sentences: Sequence[tuple[int, int]], args: Sequence) -> list[Candidate]:
+    """Ordered pairs of distinct mentions in one sentence, at most :data:`MAX_GAP` apart.
+
+    Linear in the text: each mention pairs only with the mentions of its sentence that lie
+    within the gap.
+
+    >>> from kg.nlp.text import Arg
+    >>> a, b, c = Arg(0, 2, "小米", "ORG", "Organization"), Arg(5, 7, "雷军", "PERSON", "Person"), Arg(90, 92, "华为", "ORG", "Organization")
+    >>> [(p.subject.text, p.object.text) for p in candidate_pairs([(0, 100)], [a, b, c])]
+    [('小米', '雷军'), ('雷军', '小米')]
+    """
+    out = []
+    args = sorted(args, key=lambda a: (a.start, a.end))
+    for ss, se in sentences:
+        inside = [a for a in args if ss <= a.start and a.end <= se]
+        for i, x in enumerate(inside):
+            for y in inside[i + 1:]:
+                if y.start - x.end > MAX_GAP:
+                    break
+                if y.start < x.end:  # overlapping spans are one name read twice
+                    continue
+                if (x.kb_id and x.kb_id == y.kb_id) or x.text == y.text:  # one entity named twice relates to nothing
+                    continue
+                out.append(Candidate(x, y, (ss, se)))
+                out.append(Candidate(y, x, (ss, se)))
+    return out
+
+
+_CLAUSE = re.compile(r"[，,；;：:。！？!?]")
+
+
+def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: int, nearest: bool = True,
+                  n_sentence: int = 2) -> list[str]:
+    """The features of one candidate pair (strings; hashed by the model).
+
+    ``triggers`` is a compiled regex of the ontology's trigger words; ``rules`` maps
+    (subject span, object span) to the (predicate, extractor) pairs the rule readers found;
+    ``n_between`` counts the mentions between the two, ``nearest`` says that no mention of the
+    object's class stands between them, ``n_sentence`` counts the mentions of the sentence (in a
+    sentence of many names, any one pair is less likely related).
+    """
+    s, o = cand.subject, cand.object
+    first, second = (s, o) if s.start < o.start else (o, s)
+    order = "so" if first is s else "os"
+    between = text[first.end:second.start]
+    types = f"{s.cls}|{o.cls}|{order}"
+    f = ["bias", f"t={types}", f"d={_dist(len(between))}|{order}", f"n={min(n_between, 3)}|{order}",
+         f"sl={s.label}", f"ol={o.label}", f"ss={s.text[-2:]}|{s.cls}", f"os={o.text[-2:]}|{o.cls}"]
+    slen = cand.sentence[1] - cand.sentence[0]
+    f += [f"sm={_dist(n_sentence)}", f"slen={_dist(slen // 10)}"]
+    clauses = len(_CLAUSE.findall(between))
+    f += [f"cl={min(clauses, 3)}|{types}", f"li={'、' in between}|{types}", f"near={nearest}|{types}"]
+    if len(between) <= 10:
+        f.append(f"bw={between}|{types}")
+    else:
+        f.append(f"bh={between[:3]}|{order}")
+        f.append(f"bt={between[-3:]}|{order}")
+    for i, ch in enumerate(between):
+        f.append(f"b1={ch}|{order}")
+        if i + 1 < len(between):
+            f.append(f"b2={between[i:i + 2]}|{order}")
+            f.append(f"tb2={between[i:i + 2]}|{types}")
+    left = text[max(cand.sentence[0], first.start - 4):first.start]
+    right = text[second.end:min(cand.sentence[1], second.end + 4)]
+    f += [f"l1={left[-1:]}|{order}", f"l2={left[-2:]}|{order}", f"r1={right[:1]}|{order}", f"r2={right[:2]}|{order}"]
+    if triggers is not None:
+        for m in triggers.finditer(between):
+            f += [f"tr={m.group()}|{order}", f"trt={m.group()}|{types}"]
+        for m in triggers.finditer(left):
+            f.append(f"trl={m.group()}|{types}")
+        for m in triggers.finditer(right):
+            f.append(f"trr={m.group()}|{types}")
+    for p, ex in rules.get(((s.start, s.end), (o.start, o.end)), ()):
+        f += [f"rule={p}", f"rx={ex}|{p}"]
+    for p, ex in rules.get(((o.start, o.end), (s.start, s.end)), ()):
+        f.append(f"rrule={p}")
+    return f
+
+
+class PairModel:
+    """One logistic output per predicate over hashed sparse features."""
+
+    def __init__(self, predicates: Sequence[str], rows: dict[int, np.ndarray] | None = None,
+                 bias: np.ndarray | None = None, thresholds: dict[str, float] | None = None) -> None:
+        self.predicates = list(predicates)
+        self.rows = rows or {}
+        self.bias = bias if bias is not None else np.zeros(len(self.predicates), dtype=np.float32)
+        self.thresholds = thresholds or {}
+        self._zero = np.zeros(len(self.predicates), dtype=np.float32)
+
+    def scores(self, features: Iterable[str]) -> np.ndarray:
+        z = self.bias.astype(np.float32).copy()
+        for b in {_bucket(x) for x in features}:
+            row = self.rows.get(b)
+            if row is not None:
+                z += row
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path: Path, meta: dict | None = None) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        keys = np.array(sorted(self.rows), dtype=np.int64)
+        values = np.stack([self.rows[k] for k in keys]).astype(np.float16) if len(keys) else \
+            np.zeros((0, len(self.predicates)), dtype=np.float16)
+        np.savez_compressed(path / "weights.npz", keys=keys, values=values, bias=self.bias.astype(np.float32))
+        (path / "meta.json").write_text(json.dumps({"extractor": EXTRACTOR, "predicates": self.predicates,
+                                                    "thresholds": self.thresholds, "max_gap": MAX_GAP,
+                                                    "buckets": N_BUCKETS, **(meta or {})},
+                                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def load_pairs(path: str | Path) -> PairModel:
+    path = Path(path)
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    data = np.load(path / "weights.npz")
+    rows = {int(k): v.astype(np.float32) for k, v in zip(data["keys"], data["values"])}
+    return PairModel(meta["predicates"], rows, data["bias"].astype(np.float32), meta.get("thresholds", {}))
+
+
+def train_pairs(examples: list[tuple[list[str], set[str]]], predicates: Sequence[str], *, epochs: int = 12,
+                lr: float = 0.2, l2: float = 1e-6, seed: int = 0, positive_weight: float = 3.0,
+                weights: Sequence[float] | None = None) -> PairModel:
+    """Fit the per-predicate logistic outputs with AdaGrad on (features, gold predicates) examples.
+
+    ``weights`` scales each example's gradient (examples from other corpora may count less)."""
+    rng = np.random.default_rng(seed)
+    n_pred = len(predicates)
+    encoded = [(np.array(sorted({_bucket(x) for x in feats}), dtype=np.int64),
+                np.array([1.0 if p in gold else 0.0 for p in predicates], dtype=np.float32)) for feats, gold in examples]
+    keys = np.unique(np.concatenate([e[0] for e in encoded])) if encoded else np.zeros(0, dtype=np.int64)
+    slot = {int(k): i for i, k in enumerate(keys)}
+    W = np.zeros((len(keys), n_pred), dtype=np.float32)
+    G = np.full((len(keys), n_pred), 1e-6, dtype=np.float32)
+    b = np.zeros(n_pred, dtype=np.float32)
+    gb = np.full(n_pred, 1e-6, dtype=np.float32)
+    rows = [np.array([slot[int(k)] for k in e[0]], dtype=np.int64) for e in encoded]
+    for _ in range(epochs):
+        for i in rng.permutation(len(encoded)):
+            r, y = rows[i], encoded[i][1]
+            z = W[r].sum(axis=0) + b
+            p = 1.0 / (1.0 + np.exp(-z))
+            g = (p - y) * np.where(y > 0, positive_weight, 1.0) * (1.0 if weights is None else weights[i])
+            grad = g[None, :] + l2 * W[r]
+            G[r] += grad * grad
+            W[r] -= lr * grad / np.sqrt(G[r])
+            gb += g * g
+            b -= lr * g / np.sqrt(gb)
+    nz = np.abs(W).max(axis=1) > 1e-3
+    return PairModel(predicates, {int(k): W[i] for i, k in enumerate(keys) if nz[i]}, b)

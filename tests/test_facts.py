@@ -54,3 +54,20 @@ def test_facts_latin_metric_word_in_any_case(run_text):
     # Latin metric words match case-insensitively; a capitalised one must name its metric too
     got = facts(run_text("星河科技第二季Net profit為3.1億元。"))
     assert ("星河科技", "netProfit", 310_000_000, "CNY", "Q2") in got
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a loss is a negative profit
+    ("星河科技2025年第二季淨虧損2.5億元。", ("星河科技", "netProfit", -250_000_000, "CNY", "2025-Q2")),
+    ("星河科技2025年经调整亏损净额为1.2亿元。", ("星河科技", "adjustedProfit", -120_000_000, "CNY", "2025")),
+    # Hong Kong wording: 溢利 is profit, 按年升 is growth
+    ("星河控股2025年上半年股東應佔溢利3.2億港元，按年升12%。", ("星河控股", "netProfit", 320_000_000, "HKD", "2025-H1")),
+    # the currency and the round between the amount and 融资
+    ("星河科技宣布完成5亿元人民币B轮融资。", ("星河科技", "fundingRaised", 500_000_000, "CNY", None)),
+])
+def test_facts_losses_hong_kong_profit_words_and_rounds(run_text, text, expected):
+    from kg.normalise import same_length_convert
+
+    got = facts(run_text(text))
+    subject, *rest = expected
+    assert any(g[0] == same_length_convert(subject) and g[1:4] == tuple(rest[:3]) for g in got), got

@@ -50,6 +50,7 @@ class FactExtractor:
     def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
         self.name = name
         self.onto = onto = load_ontology(ontology)
+        self.loss_words = tuple(sorted(onto.cues.get("loss", ()), key=len, reverse=True))
         self.metric_words = WordTable((w, m) for m, info in onto.metrics.items() for w in info.get("words", ()))
         self.growth_of = {info["base"]: m for m, info in onto.metrics.items() if info.get("base")}
         self.cues = onto.cues
@@ -93,7 +94,8 @@ class FactExtractor:
         found = find_words(text, tuple(self.metric_words), lo, q.start)
         if not found and q.kind == "money":
             # "完成4,900萬美元新一輪募資": the metric word right after the amount
-            tail = re.match(r"(?:的|新一[轮輪]|[A-E]\+?[轮輪]|战略|戰略|股权|股權|首[轮輪]|[天种種]子[轮輪]|\s)*", text[q.end:q.end + 10])
+            tail = re.match(r"(?:的|新一[轮輪]|(?:Pre-)?[A-E]\+?[轮輪]|战略|戰略|股权|股權|首[轮輪]|[天种種]子[轮輪]|人民币|人民幣|\s)*",
+                            text[q.end:q.end + 14])
             k = q.end + (tail.end() if tail else 0)
             for w, m in self.metric_words.items():
                 if text.startswith(w, k) and self.onto.metrics[m]["kind"] == "money":
@@ -161,6 +163,9 @@ class FactExtractor:
                 if got is None:
                     continue
                 metric, value = got
+                if anchor < q.start and value > 0 and self.onto.metrics[metric]["kind"] == "money" and \
+                        any(text.startswith(w, anchor) for w in self.loss_words):
+                    value = -value  # "淨虧損1.5億元": a loss is a negative profit
                 subject = owners.get(i) or self._subject(text, args, ss, q, min(anchor, q.start), prev_topic)
                 if subject is None:
                     continue

@@ -1,7 +1,7 @@
 """``kg_nameness``: a trained check that a mention is a name, not a generic noun, fragment or measure.
 
 The recognisers (catalogue, rules, the NER) propose mentions; on real news some are not names
-at all (``人工智能公司``, ``方政府``, ``財報``, ``September 2025``, ``62EFLOPS``). This component
+at all (``研究機構``, ``市政府``, ``年報``, ``March 2024``, ``80TOPS``). This component
 scores each person, organisation and place mention the catalogue does not know with a logistic model over hashed features of
 its characters, its shape, its label and the characters around it (:mod:`kg.pairs`' learner
 with one output), trained on the mentions the pipeline finds in ``eval/news/train`` labelled by
@@ -38,7 +38,7 @@ def _shape(text: str) -> str:
 def mention_features(text: str, start: int, end: int, label: str) -> list[str]:
     """Features of the mention ``text[start:end]`` with its label.
 
-    >>> "last2=公司|ORG" in mention_features("一家人工智能公司表示", 2, 8, "ORG")
+    >>> "last2=公司|ORG" in mention_features("那家星河公司表示", 2, 6, "ORG")
     True
     """
     m = text[start:end]

@@ -39,6 +39,7 @@ test: setup-test
 
 bench: setup
 	$(BIN)/python bench/bench_ner.py
+	$(BIN)/python bench/bench_trained.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

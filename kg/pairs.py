@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +76,9 @@ def candidate_pairs(sentences: Sequence[tuple[int, int]], args: Sequence) -> lis
     """
     out = []
     args = sorted(args, key=lambda a: (a.start, a.end))
+    starts = [a.start for a in args]
     for ss, se in sentences:
-        inside = [a for a in args if ss <= a.start and a.end <= se]
+        inside = [a for a in args[bisect_left(starts, ss):bisect_left(starts, se)] if a.end <= se]
         for i, x in enumerate(inside):
             for y in inside[i + 1:]:
                 if y.start - x.end > MAX_GAP:

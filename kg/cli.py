@@ -492,10 +492,11 @@ def train_relclass(output: Path = typer.Option(Path("kg/models/relclass_zh"), "-
 @_guard
 def train_relations(output: Path = typer.Option(Path("kg/models/pairs_zh"), "-o", "--output", help="Where to write the pair proposer."),
                     nameness_output: Path = typer.Option(Path("kg/models/nameness_zh"), "--nameness-output", help="Where to write the nameness check (trained first; the pair proposer sees the mentions it keeps)."),
+                    english_output: Optional[Path] = typer.Option(Path("kg/models/pairs_en"), "--english-output", help="Where to write the English pair proposer (trained on the English snippets of the same splits)."),
                     root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus: trains on its train split, sets the threshold on dev."),
                     seed: int = typer.Option(0, help="Random seed."),
                     epochs: int = typer.Option(12, help="Passes over the training pairs.")):
-    """Train the nameness check and the pair proposer kg.model.pairs.v1 on eval/news/train (thresholds chosen on eval/news/dev)."""
+    """Train the nameness check and the pair proposers kg.model.pairs.v1 (Chinese, English) on eval/news/train (thresholds chosen on eval/news/dev)."""
     for need in ("train/relations_gold.jsonl", "train/entities_gold.jsonl", "dev/relations_gold.jsonl",
                  "dev/entities_gold.jsonl", "train/docs", "dev/docs"):
         if not (root / need).exists():
@@ -508,6 +509,10 @@ def train_relations(output: Path = typer.Option(Path("kg/models/pairs_zh"), "-o"
                                  nameness=nameness_output if (nameness_output / "meta.json").is_file() else None)
     typer.echo(f"wrote {output}: {meta['train_pairs']} training pairs ({meta['train_positive_pairs']} related), "
                f"threshold {meta['threshold']} chosen on {meta['dev_pairs']} dev pairs, {meta['seconds']} s")
+    if english_output is not None:
+        meta = train.train_relations(root, english_output, seed=seed, epochs=epochs, lang="en")
+        typer.echo(f"wrote {english_output}: {meta['train_pairs']} English training pairs "
+                   f"({meta['train_positive_pairs']} related), threshold {meta['threshold']}, {meta['seconds']} s")
 
 
 def _training_module(name: str):

@@ -33,8 +33,8 @@ N_BUCKETS = 1 << 20
 EXTRACTOR = "kg.model.pairs.v1"
 
 
-def default_pairs_model() -> Path | None:
-    path = Path(__file__).resolve().parent / "models" / "pairs_zh"
+def default_pairs_model(lang: str = "zh") -> Path | None:
+    path = Path(__file__).resolve().parent / "models" / f"pairs_{lang}"
     return path if (path / "meta.json").is_file() else None
 
 
@@ -95,15 +95,19 @@ def candidate_pairs(sentences: Sequence[tuple[int, int]], args: Sequence) -> lis
 _CLAUSE = re.compile(r"[，,；;：:。！？!?]")
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'&.-]*")
+
+
 def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: int, nearest: bool = True,
-                  n_sentence: int = 2) -> list[str]:
+                  n_sentence: int = 2, words: bool = False) -> list[str]:
     """The features of one candidate pair (strings; hashed by the model).
 
     ``triggers`` is a compiled regex of the ontology's trigger words; ``rules`` maps
     (subject span, object span) to the (predicate, extractor) pairs the rule readers found;
     ``n_between`` counts the mentions between the two, ``nearest`` says that no mention of the
     object's class stands between them, ``n_sentence`` counts the mentions of the sentence (in a
-    sentence of many names, any one pair is less likely related).
+    sentence of many names, any one pair is less likely related); ``words`` adds the Latin words
+    between and around the pair (for English, where characters say little).
     """
     s, o = cand.subject, cand.object
     first, second = (s, o) if s.start < o.start else (o, s)
@@ -126,6 +130,12 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
         if i + 1 < len(between):
             f.append(f"b2={between[i:i + 2]}|{order}")
             f.append(f"tb2={between[i:i + 2]}|{types}")
+    if words:
+        ws = [w.lower() for w in _WORD.findall(between)]
+        f += [f"w={w}|{order}" for w in ws] + [f"tw={w}|{types}" for w in ws]
+        f += [f"w2={a}_{b}|{order}" for a, b in zip(ws, ws[1:])]
+        f.append(f"wl={'_'.join(w.lower() for w in _WORD.findall(text[max(cand.sentence[0], first.start - 24):first.start])[-2:])}|{types}")
+        f.append(f"wr={'_'.join(w.lower() for w in _WORD.findall(text[second.end:second.end + 24])[:2])}|{types}")
     left = text[max(cand.sentence[0], first.start - 4):first.start]
     right = text[second.end:min(cand.sentence[1], second.end + 4)]
     f += [f"l1={left[-1:]}|{order}", f"l2={left[-2:]}|{order}", f"r1={right[:1]}|{order}", f"r2={right[:2]}|{order}"]
@@ -147,8 +157,10 @@ class PairModel:
     """One logistic output per predicate over hashed sparse features."""
 
     def __init__(self, predicates: Sequence[str], rows: dict[int, np.ndarray] | None = None,
-                 bias: np.ndarray | None = None, thresholds: dict[str, float] | None = None) -> None:
+                 bias: np.ndarray | None = None, thresholds: dict[str, float] | None = None,
+                 words: bool = False) -> None:
         self.predicates = list(predicates)
+        self.words = words  # whether its features include the Latin words (pair_features(words=True))
         self.rows = rows or {}
         self.bias = bias if bias is not None else np.zeros(len(self.predicates), dtype=np.float32)
         self.thresholds = thresholds or {}
@@ -170,6 +182,7 @@ class PairModel:
         np.savez_compressed(path / "weights.npz", keys=keys, values=values, bias=self.bias.astype(np.float32))
         (path / "meta.json").write_text(json.dumps({"extractor": EXTRACTOR, "predicates": self.predicates,
                                                     "thresholds": self.thresholds, "max_gap": MAX_GAP,
+                                                    "words": self.words,
                                                     "buckets": N_BUCKETS, **(meta or {})},
                                                    ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -179,7 +192,8 @@ def load_pairs(path: str | Path) -> PairModel:
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     data = np.load(path / "weights.npz")
     rows = {int(k): v.astype(np.float32) for k, v in zip(data["keys"], data["values"])}
-    return PairModel(meta["predicates"], rows, data["bias"].astype(np.float32), meta.get("thresholds", {}))
+    return PairModel(meta["predicates"], rows, data["bias"].astype(np.float32), meta.get("thresholds", {}),
+                     meta.get("words", False))
 
 
 def train_pairs(examples: list[tuple[list[str], set[str]]], predicates: Sequence[str], *, epochs: int = 12,

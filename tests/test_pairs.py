@@ -104,7 +104,7 @@ def test_cli_train_relations_writes_a_model_that_loads(tmp_path):
             for d, t in sorted(names)), encoding="utf-8")
     out = tmp_path / "model"
     res = CliRunner().invoke(app, ["train", "relations", "--root", str(root), "-o", str(out), "--epochs", "3",
-                                   "--nameness-output", str(tmp_path / "nameness")])
+                                   "--nameness-output", str(tmp_path / "nameness"), "--english-output", str(tmp_path / "en")])
     assert res.exit_code == 0, res.output
     model = load_pairs(out)
     assert isinstance(model, PairModel) and "chairmanOf" in model.predicates

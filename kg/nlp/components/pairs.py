@@ -37,8 +37,10 @@ class PairProposer:
         if not Doc.has_extension("kg_relations"):
             Doc.set_extension("kg_relations", default=None)
 
-    def featurize(self, doc: Doc):
-        """(candidate, features) for every candidate pair of ``doc``."""
+    def featurize(self, doc: Doc, words: bool | None = None):
+        """(candidate, features) for every candidate pair of ``doc`` (``words``: add the Latin words;
+        by default as the model was trained)."""
+        words = (self.model.words if self.model is not None else False) if words is None else words
         args = [a for a in doc_args(doc, self.onto)]
         text = mask(doc.text, args)
         args = [a for a in args if text[a.start:a.end].strip()]
@@ -56,7 +58,7 @@ class PairProposer:
             nearest = not any(a.cls == c.object.cls for a in inside)
             ss, se = c.sentence
             n_sentence = bisect_left(starts, se) - bisect_left(starts, ss)
-            out.append((c, pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence)))
+            out.append((c, pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence, words)))
         return out
 
     def __call__(self, doc: Doc) -> Doc:

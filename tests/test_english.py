@@ -1,0 +1,40 @@
+"""The English pipeline: spaCy's trained en_core_web_sm under the project's components."""
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp import english_model, make_nlp
+
+pytestmark = pytest.mark.skipif(english_model() is None, reason="the English pipeline package is not installed")
+
+
+@pytest.fixture(scope="module")
+def nlp_en():
+    return make_nlp("en")
+
+
+def test_english_pipeline_is_the_trained_one_with_kg_components(nlp_en):
+    names = nlp_en.pipe_names
+    assert {"tagger", "parser", "ner", "kg_en_labels", "kg_catalogue", "kg_mentions", "kg_relations"} <= set(names)
+    assert names.index("ner") < names.index("kg_en_labels") < names.index("kg_mentions")
+    assert nlp_en.meta["version"] == "3.8.0"
+
+
+def test_english_names_no_catalogue_knows_are_found(nlp_en):
+    # invented names: only the trained NER can find them
+    doc = nlp_en("Zentrix Systems said on Monday that Maria Delgado will join the company in Portland.")
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("Maria Delgado", "PERSON") in ents
+    assert ("Portland", "GPE") in ents
+    assert any(label == "ORG" and "Zentrix" in text for text, label in ents)
+    assert not any(label not in {"PERSON", "ORG", "GPE", "LOC", "PRODUCT"} for _, label in ents)  # no DATE
+
+
+def test_english_catalogue_names_keep_their_ids(nlp_en):
+    doc = nlp_en("Nvidia said its H20 chip is made by TSMC.")
+    ids = {e.text: e.kb_id_ for e in doc.ents}
+    assert ids.get("Nvidia") and ids.get("TSMC")
+
+
+def test_english_rules_only_pipeline_has_no_model():
+    assert "ner" not in make_nlp("en", ner=None).pipe_names

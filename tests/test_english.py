@@ -38,3 +38,22 @@ def test_english_catalogue_names_keep_their_ids(nlp_en):
 
 def test_english_rules_only_pipeline_has_no_model():
     assert "ner" not in make_nlp("en", ner=None).pipe_names
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The H20 chip is made by TSMC.", ("H20", "manufacturedBy", "TSMC")),           # a passive, read forwards
+    ("Alibaba Cloud, a subsidiary of Alibaba Group, expanded.", ("Alibaba Cloud", "subsidiaryOf", "Alibaba Group")),
+    ("Waymo, the self-driving unit of Alphabet, expanded.", ("Waymo", "subsidiaryOf", "Alphabet")),
+])
+def test_english_readers_take_the_direction_of_the_words(nlp_en, text, expected):
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
+    assert expected in rels
+    assert (expected[2], expected[1], expected[0]) not in rels
+
+
+def test_english_sentences_end_after_a_capitalised_word(nlp_en):
+    # "…made by TSMC. Alibaba Cloud offers…" is two sentences: nothing relates across them
+    doc = nlp_en("Nvidia said its H20 chip is made by TSMC. Alibaba Cloud offers Qwen models.")
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations}
+    assert ("H20", "manufacturedBy", "TSMC") in rels
+    assert not any("TSMC" in (s, o) and "Alibaba Cloud" in (s, o) for s, _, o in rels)

@@ -11,7 +11,12 @@ from functools import lru_cache
 __all__ = ["word_regex", "find_words", "sentence_spans", "clause_spans", "char_spans", "Arg", "is_latin", "latin_char",
            "LATIN_GLOSS"]
 
-_SENT_END = re.compile(r"[。！？!?\n]+|(?<=[a-z0-9\)])\.\s+(?=[A-Z])")
+_SENT_END = re.compile(r"[。！？!?\n]+|(?<=[A-Za-z0-9\)%”\"’'])\.\s+(?=[A-Z“\"])")
+# a period after one of these (or after an initial, or inside "U.S.") does not end an English sentence
+_ABBREVIATIONS = {"inc", "corp", "co", "ltd", "plc", "llc", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no",
+                  "vs", "gov", "sen", "rep", "gen", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                  "oct", "nov", "dec", "dept", "est", "approx", "fig"}
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
@@ -71,12 +76,29 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, without the closing punctuation or blank space."""
     out, pos = [], 0
     for m in _SENT_END.finditer(text):
+        if m.group()[0] == "." and _abbreviation(text, m.start()):
+            continue
         if text[pos:m.start()].strip():
             out.append(_strip(text, pos, m.start() + (1 if m.group()[0] in "。！？!?" else 0)))
         pos = m.end()
     if text[pos:].strip():
         out.append(_strip(text, pos, len(text)))
     return out
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """True when the period at ``dot`` closes an abbreviation or an initial, not a sentence.
+
+    >>> [text[s:e] for text in ["Chips are made by TSMC. Apple buys them."] for s, e in sentence_spans(text)]
+    ['Chips are made by TSMC', 'Apple buys them.']
+    >>> len(sentence_spans("C.C. Wei of TSMC met U.S. officials and Apple Inc. executives."))
+    1
+    """
+    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if not m:
+        return False
+    word = m.group(1)
+    return len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -242,7 +242,8 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
 
 def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``A 旗下 (的) B`` (``possession`` frames)."""
-    frames = ctx.frames["possession"]
+    frames = [f for f in ctx.frames["possession"] if f.left != "subject"]
+    _read_owned_by(ctx, text, sent, prev, out)
     words = tuple({w for f in frames for w in f.words})
     for ts, te, w in ctx.triggers(text, words, sent.start, sent.end, sent):
         owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
@@ -270,6 +271,24 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
             parents = ctx.side(sent, prev, owner[-1], frame.property, "object", text, group=False)
             children = ctx.side(sent, prev, owned[0], frame.property, "subject", text, group=not folded)
             ctx.emit(out, children, frame.property, parents, frame, sent, "kg.possession.v1", (ts, te))
+
+def _read_owned_by(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
+    """``A, a subsidiary of B``, ``A is a unit of B`` (possession frames whose left side is the subject):
+    the name before the words is the one owned, the name right after them its owner."""
+    for frame in (f for f in ctx.frames["possession"] if f.left == "subject"):
+        for ts, te, _ in ctx.triggers(text, frame.words, sent.start, sent.end, sent):
+            before = [u for u in sent.units if u.end <= ts and re.fullmatch(_APPOSITION, text[u.end:ts])][-1:]
+            after = [u for u in sent.units if ctx.start_of(sent, u) >= te and
+                     re.fullmatch(r"\s*(?:the\s+)?", text[te:ctx.start_of(sent, u)])][:1]
+            if before and after:
+                children = ctx.side(sent, prev, before[0], frame.property, "subject", text, group=False)
+                parents = ctx.side(sent, prev, after[0], frame.property, "object", text, group=False)
+                ctx.emit(out, children, frame.property, parents, frame, sent, "kg.possession.v1", (ts, te))
+
+
+# between a name and "subsidiary of": ", a", " is a", ", the wholly owned", " was majority"
+_APPOSITION = r"\s*(?:,|is|was|,\s*which is|is now|has become|became)?\s*(?:a|an|the)?\s*(?:[A-Za-z-]+\s+){0,2}"
+
 
 def read_orders(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``(X) 拿下 Y(的)(AI伺服器)訂單``, ``打入 Y 供應鏈`` (``order`` frames): Y, named right before

@@ -57,3 +57,15 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations}
     assert ("H20", "manufacturedBy", "TSMC") in rels
     assert not any("TSMC" in (s, o) and "Alibaba Cloud" in (s, o) for s, _, o in rels)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Microsoft acquired LinkedIn.", ("Microsoft", "acquired", "LinkedIn")),
+    ("LinkedIn was acquired by Microsoft.", ("Microsoft", "acquired", "LinkedIn")),   # the agent is the buyer
+    ("US chipmaker Nvidia reported results.", ("Nvidia", "headquarteredIn", "US")),   # a place as descriptor
+    ("Shenzhen-based BYD reported results.", ("BYD", "headquarteredIn", "Shenzhen")),
+    ("Foxconn will build a plant in India.", ("Foxconn", "operatesIn", "India")),     # the object's in-phrase
+])
+def test_english_dependency_and_place_readers(nlp_en, text, expected):
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
+    assert expected in rels, rels

@@ -71,7 +71,7 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     english = english_model() if lang != "zh" and ner == "default" else None
     if english is not None:
         # spaCy's trained English pipeline (tagger, parser, NER) under the project's components
-        nlp = spacy.load(english, exclude=["lemmatizer"])
+        nlp = spacy.load(english)
         nlp.add_pipe("kg_en_labels")
     else:
         nlp = spacy.blank("zh" if lang == "zh" else "en")
@@ -91,6 +91,8 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     if nameness is not None and lang == "zh":
         nlp.add_pipe("kg_nameness", config={"model": str(nameness)})
     nlp.add_pipe("kg_relations", config=cfg)
+    if english is not None:
+        nlp.add_pipe("kg_en_relations", config=cfg)
     if pairs == "default":
         from ..pairs import default_pairs_model
 

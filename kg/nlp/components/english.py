@@ -1,0 +1,149 @@
+"""``kg_en_relations``: English relation readers over the dependency parse (extractor ``kg.dep.v1``)
+and over the words between two names (``kg.en_place.v1``).
+
+Verb frames are the ``dep`` rows of ``ontology/triggers.tsv``: a verb lemma, optionally with the
+preposition that introduces the other argument (``invest in``, ``partner with``), and which side of
+the property the grammatical subject fills (``left``). The object is the verb's direct object, or
+the object of that preposition; in the passive (``was acquired by``) the subject and the agent
+change places. Conjoined names (``Sony and Toyota invested``) each take part.
+
+Places: a country or city written as a descriptor of a company (``China's Huawei``,
+``Shenzhen-based BYD``, ``US chipmaker Nvidia``: a place, then lowercase words ending in one of the
+``en_org_head`` nouns of ``ontology/lexicon.tsv``, then the company), or ``X, based in Y`` /
+``headquartered in Y``, states headquarteredIn; a company as the subject of a verb whose ``in``
+phrase names a place (``Foxconn will build a plant in India``) states operatesIn.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ...ontology import load_ontology
+from ..text import Arg, sentence_spans
+from .frames import FoundRelation, doc_args
+
+__all__ = ["EnglishReader"]
+
+_SUBJECTS = {"nsubj"}
+_PASSIVE = {"nsubjpass"}
+
+
+class EnglishReader:
+    def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
+        self.name = name
+        self.onto = load_ontology(ontology)
+        self.frames: dict[tuple[str, str], list] = {}
+        for f in self.onto.frames_of("dep"):
+            for w in f.words:
+                lemma, _, prep = w.partition(" ")
+                self.frames.setdefault((lemma.lower(), prep.lower()), []).append(f)
+        heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
+        self.descriptor = re.compile(r"(?:'s|’s|-based)?\s+(?:[a-z][a-z-]*\s+){0,3}(?:" +
+                                     "|".join(map(re.escape, heads)) + r")s?\s+$") if heads else None
+        if not Doc.has_extension("kg_relations"):
+            Doc.set_extension("kg_relations", default=None)
+
+    # -- helpers -------------------------------------------------------------
+    def _arg_of(self, doc: Doc, args: list[Arg], token) -> list[Arg]:
+        """The mentions a token stands for: the one holding it (or its compound), with its conjuncts."""
+        out = []
+        for t in [token] + [c for c in token.conjuncts]:
+            hit = [a for a in args if a.start <= t.idx < a.end]
+            if not hit:
+                hit = [a for a in args for c in t.children if c.dep_ in ("compound", "appos") and a.start <= c.idx < a.end]
+            out += hit[:1]
+        return out
+
+    def _emit(self, out, subjects, prop, objects, frame, sent, extractor):
+        for s in subjects:
+            for o in objects:
+                if s.start == o.start or not (self.onto.accepts(prop, "subject", s.cls) and self.onto.accepts(prop, "object", o.cls)):
+                    continue
+                out.append(FoundRelation(s, prop, o, frame.confidence if frame else 0.7, sent, extractor))
+
+    # -- readers -------------------------------------------------------------
+    def _verbs(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        for t in doc:
+            if t.pos_ not in ("VERB", "AUX", "NOUN"):
+                continue
+            lemma = t.lemma_.lower() if t.lemma_ else t.lower_
+            subj = [c for c in t.children if c.dep_ in _SUBJECTS]
+            passive = [c for c in t.children if c.dep_ in _PASSIVE]
+            if t.dep_ in ("acl", "relcl") and not subj and not passive:  # "Zeekr, backed by Geely": the noun it modifies
+                (passive if t.tag_ == "VBN" else subj).append(t.head)
+            preps = {c.lower_: c for c in t.children if c.dep_ in ("prep", "agent", "prt")}
+            for (vlemma, prep), frames in self.frames.items():
+                if vlemma != lemma:
+                    continue
+                if prep:
+                    p = preps.get(prep)
+                    if p is None:
+                        continue
+                    objs = [c for c in t.children if c.dep_ in ("dobj", "attr")] if p.dep_ == "prt" else \
+                        [g for g in p.children if g.dep_ == "pobj"]
+                else:
+                    objs = [c for c in t.children if c.dep_ in ("dobj", "attr")]
+                left_tokens = subj
+                if passive:  # "X was acquired by Y": X is the verb's object, Y (the agent) its subject
+                    agent = preps.get("by")
+                    left_tokens = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []
+                    if not prep:
+                        objs = passive
+                left = [a for tok in left_tokens for a in self._arg_of(doc, args, tok)]
+                right = [a for tok in objs for a in self._arg_of(doc, args, tok)]
+                if not left or not right:
+                    continue
+                sent = next(((s, e) for s, e in sents if s <= t.idx < e), (t.sent.start_char, t.sent.end_char))
+                for f in frames:
+                    subjects, objects = (left, right) if f.left == "subject" else (right, left)
+                    self._emit(out, subjects, f.property, objects, f, sent, "kg.dep.v1")
+            if not passive:
+                # "opened stores in Japan", "will build a plant in India": the in-phrase of the verb or of its object
+                holders = [t] + [c for c in t.children if c.dep_ in ("dobj", "attr")]
+                ins = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"]
+                places = [a for p in ins for g in p.children if g.dep_ == "pobj"
+                          for a in self._arg_of(doc, args, g) if self.onto.top_class(a.cls) == "Place"]
+                orgs = [a for tok in subj for a in self._arg_of(doc, args, tok)]
+                if places and orgs:
+                    sent = next(((s, e) for s, e in sents if s <= t.idx < e), (t.sent.start_char, t.sent.end_char))
+                    self._emit(out, orgs, "operatesIn", places, None, sent, "kg.dep.v1")
+
+    def _places(self, text: str, args: list[Arg], sents, out) -> None:
+        for ss, se in sents:
+            inside = [a for a in args if ss <= a.start and a.end <= se]
+            for i, a in enumerate(inside):
+                for b in inside[i + 1:i + 3]:
+                    between = text[a.end:b.start]
+                    if self.onto.top_class(a.cls) == "Place" and self.onto.top_class(b.cls) == "Organization":
+                        if between in ("'s ", "’s ", "-based ") or (self.descriptor and self.descriptor.fullmatch(between)):
+                            self._emit(out, [b], "headquarteredIn", [a], None, (ss, se), "kg.en_place.v1")
+                    if self.onto.top_class(a.cls) == "Organization" and self.onto.top_class(b.cls) == "Place":
+                        if re.fullmatch(r",?\s*(?:which is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?", between):
+                            self._emit(out, [a], "headquarteredIn", [b], None, (ss, se), "kg.en_place.v1")
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.has_annotation("DEP"):
+            return doc
+        args = doc_args(doc, self.onto)
+        sents = sentence_spans(doc.text)
+        out: list[FoundRelation] = []
+        self._verbs(doc, args, sents, out)
+        self._places(doc.text, args, sents, out)
+        have = {(r.subject.start, r.predicate, r.object.start) for r in doc._.kg_relations or []}
+        new = {}
+        for r in out:
+            key = (r.subject.start, r.predicate, r.object.start)
+            if key not in have:
+                new.setdefault(key, r)
+        if new:
+            doc._.kg_relations = sorted(list(doc._.kg_relations or []) + list(new.values()),
+                                        key=lambda r: (r.sentence, r.subject.start, r.predicate, r.object.start))
+        return doc
+
+
+@Language.factory("kg_en_relations", default_config={"ontology": None}, requires=["doc.ents"],
+                  assigns=["doc._.kg_relations"])
+def make_en_relations(nlp: Language, name: str, ontology: str | None) -> EnglishReader:
+    return EnglishReader(nlp, name, ontology)

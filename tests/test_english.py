@@ -69,3 +69,20 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
 def test_english_dependency_and_place_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
     assert expected in rels, rels
+
+
+def _facts(doc):
+    return {(f.subject.text, f.metric, round(f.value, 6), f.unit, f.period) for f in doc._.kg_facts}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Nvidia reported revenue of $35.1 billion in the third quarter of fiscal 2025.",
+     ("Nvidia", "revenue", 35_100_000_000, "USD", "FY2025-Q3")),                       # the period after the figure
+    ("Xiaomi revenue rose 26 percent year on year to RMB 24.76 billion in Q2 2025.",
+     ("Xiaomi", "revenueGrowth", 0.26, "ratio", "2025-Q2")),                           # "percent", "Q2 2025"
+    ("TSMC net income was NT$374.68 billion in the second quarter of 2025.",
+     ("TSMC", "netProfit", 374_680_000_000, "TWD", "2025-Q2")),
+    ("BYD delivered 466,140 EVs in March 2025.", ("BYD", "deliveries", 466_140, "vehicle", "2025-03")),
+])
+def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
+    assert expected in _facts(nlp_en(text))

@@ -78,7 +78,7 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
     cur = "|".join(sorted(map(re.escape, currencies), key=len, reverse=True))
     cnt = "|".join(sorted(map(re.escape, count_units), key=len, reverse=True))
     out: list[Quantity] = []
-    pct = re.compile(rf"(?:百分之({_NUM}))|({_NUM})(?:\s*[%％]?\s*[-~～至到]\s*({_NUM}))?\s*[%％]")
+    pct = re.compile(rf"(?:百分之({_NUM}))|({_NUM})(?:\s*[%％]?\s*[-~～至到]\s*({_NUM}))?\s*(?:[%％]|(?:percent|per cent|pct)\b)")
     for m in pct.finditer(text, start, end):
         try:
             if m.group(1):
@@ -148,6 +148,57 @@ _QUARTER_END = re.compile(r"截至\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:
 _MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号號])(?!底|末|止)")
 
 
+_EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_EN_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                          "september", "october", "november", "december"), 1)}
+_EN_YEAR = r"((?:19|20)\d{2})"
+_EN_FISCAL = r"(?:(fiscal(?:\s+year)?|FY)\s*)?"
+_EN_PERIOD = re.compile(
+    rf"(?i:\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?:\s+(?:of|in|for))?\s*{_EN_FISCAL}{_EN_YEAR}?"
+    rf"|\bQ([1-4])\s*(?:of\s+)?{_EN_FISCAL}{_EN_YEAR}"
+    rf"|\b(first|second)[- ]half(?:\s+(?:of|in|for))?\s*{_EN_FISCAL}{_EN_YEAR}?"
+    rf"|\bfiscal(?:\s+year)?\s+{_EN_YEAR}"
+    rf"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+{_EN_YEAR}"
+    rf"|\b(?:full[- ]year|in|for|during)\s+{_EN_YEAR}\b(?![-/])"
+    rf"|\b{_EN_YEAR}\s+(?:full[- ]year|annual))")
+
+
+def _english_periods(text: str, start: int, end: int) -> list[Period]:
+    """Reporting periods written in English: ``third quarter of fiscal 2025``, ``Q2 2025``,
+    ``first half of 2024``, ``fiscal 2025``, ``March 2025``, ``in 2024``.
+
+    >>> [p.label for p in _english_periods("in the third quarter of fiscal 2025, Q2 2025 and the first half", 0, 80)]
+    ['FY2025-Q3', '2025-Q2', 'H1']
+    """
+    out = []
+    for m in _EN_PERIOD.finditer(text, start, end):
+        g = m.groups()
+        if g[0]:
+            q, fiscal, year = _EN_ORD[g[0].lower()], g[1], g[2]
+            part = f"Q{q}"
+        elif g[3]:
+            part, fiscal, year = f"Q{g[3]}", g[4], g[5]
+        elif g[6]:
+            part, fiscal, year = ("H1" if g[6].lower() == "first" else "H2"), g[7], g[8]
+        elif g[9]:
+            y = int(g[9])
+            out.append(Period(m.start(), m.end(), f"FY{y}", y, "FY"))
+            continue
+        elif g[10]:
+            y = int(g[11])
+            month = _EN_MONTHS[g[10].lower()]
+            out.append(Period(m.start(), m.end(), f"{y}-{month:02d}", y, f"M{month:02d}"))
+            continue
+        else:
+            y = int(g[12] or g[13])
+            out.append(Period(m.start(), m.end(), str(y), y, ""))
+            continue
+        y = int(year) if year else None
+        label = (f"FY{y}-{part}" if fiscal else f"{y}-{part}") if y else part
+        out.append(Period(m.start(), m.end(), label, y, part))
+    return out
+
+
 def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Period]:
     """Reporting periods in ``text[start:end]``.
 
@@ -197,6 +248,10 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         else:
             label = str(year)
         out.append(Period(m.start(), m.end(), label, year, part))
+    for p in _english_periods(text, start, end):
+        overlapping = [o for o in out if o.start < p.end and p.start < o.end]
+        if all(p.start <= o.start and o.end <= p.end and p.end - p.start > o.end - o.start for o in overlapping):
+            out = [o for o in out if o not in overlapping] + [p]  # "Q2 2025" is more than its "Q2"
     return sorted(out, key=lambda p: p.start)
 
 

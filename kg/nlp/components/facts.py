@@ -20,6 +20,8 @@ from spacy.tokens import Doc
 from ...ontology import load_ontology
 from ..numbers import Period, Quantity, expand_period_range, find_periods, find_quantities
 from ..text import Arg, WordTable, find_words, sentence_spans
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 from .relations import doc_args
 
 __all__ = ["FoundFact", "FactExtractor", "make_facts"]
@@ -253,7 +255,12 @@ class FactExtractor:
         """The period a quantity belongs to; "" when it is ambiguous (a range)."""
         before = [p for p in periods if p.end <= q.start]
         if not before:
-            return None
+            # English puts the period after the figure ("$35.1 billion in the third quarter of 2025")
+            after = [p for p in periods if p.start >= q.end and len(text[q.end:p.start]) <= 40
+                     and not _CJK.search(text[q.end:p.start])]
+            if not after:
+                return None
+            before = after[:1]
         p = before[-1]
         if len(before) >= 2 and before[-2].end <= p.start and re.fullmatch(r"\s*[至到~-]\s*", text[before[-2].end:p.start]):
             return ""  # a range of periods with a single value

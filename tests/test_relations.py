@@ -146,3 +146,14 @@ def test_relations_title_in_any_case(run_text):
     doc = run_text("新浪ceo曹国伟表示，星河科技Chairman周明遠也出席。")
     rels = {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations}
     assert ("曹国伟", "ceoOf", "新浪") in rels
+
+
+def test_relations_funding_round_lists_invest_in_the_company_raising(run_text):
+    # the investors are listed before 領投/跟投; the company raising is the one the text is about
+    from kg.normalise import same_length_convert as simplified
+
+    doc = run_text("星河科技宣布完成5億元B輪融資。本輪融資由紅杉中國領投，騰訊、美團跟投。")
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations}
+    for investor in ("紅杉中國", "騰訊", "美團"):
+        assert (simplified(investor), "investedIn", "星河科技") in rels
+    assert not any(p == "investedIn" and o in (simplified("紅杉中國"), simplified("騰訊")) for _, p, o in rels)

@@ -93,7 +93,8 @@ class FrameContext:
                     if len(f) >= 2:
                         self.org_prefixes.setdefault(f, entry.id)
         self.lex = onto.lexicon
-        self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound", "locative", "order")}
+        self.frames = {k: onto.frames_of(k) for k in ("title", "verb", "noun", "possession", "adjacent", "compound", "locative",
+                                                       "order", "round")}
         self.title_words = WordTable((w, f) for f in self.frames["title"] for w in f.words)
         self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))

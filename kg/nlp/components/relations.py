@@ -290,6 +290,37 @@ def _read_owned_by(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sent
 _APPOSITION = r"\s*(?:,|is|was|,\s*which is|is now|has become|became)?\s*(?:a|an|the)?\s*(?:[A-Za-z-]+\s+){0,2}"
 
 
+def read_rounds(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
+    """``(本輪融資)由A、B聯合領投，C、D跟投`` (``round`` frames): the organisations listed in the clause
+    before the word invested in the company the round is about: the sentence's first other
+    organisation before them, else the first of the sentence before that names one."""
+    found = []  # (frame, investors, trigger)
+    for frame in ctx.frames["round"]:
+        for cs, ce in clause_spans(text, sent.start, sent.end):
+            for ts, te, _ in find_words(text, frame.words, cs, ce):
+                if any(u.start < te and ts < u.end for u in sent.units):
+                    continue
+                investors = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= ts and u.label == "ORG"]
+                if investors:
+                    found.append((frame, investors, (ts, te)))
+    if not found:
+        return
+    taken = {(u.start, u.end) for _, investors, _ in found for u in investors}
+    first = min(ctx.start_of(sent, u) for _, investors, _ in found for u in investors)
+    candidates = [u for u in sent.units if u.end <= first and u.label == "ORG" and (u.start, u.end) not in taken]
+    for p in reversed(prev):
+        if candidates:
+            break
+        candidates = [u for u in p.units if u.label == "ORG"]
+    if not candidates:
+        return
+    target = candidates[0]
+    for frame, investors, trigger in found:
+        subjects = [a for u in investors for a in ctx.side(sent, prev, u, frame.property, "subject", text, group=False)]
+        objects = ctx.side(sent, prev, target, frame.property, "object", text, group=False)
+        ctx.emit(out, subjects, frame.property, objects, frame, sent, "kg.round.v1", trigger)
+
+
 def read_orders(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
     """``(X) 拿下 Y(的)(AI伺服器)訂單``, ``打入 Y 供應鏈`` (``order`` frames): Y, named right before
     the noun, is the customer; the supplier is the clause's subject, else the sentence's."""
@@ -436,6 +467,7 @@ class RelationExtractor:
             read_possession(ctx, text, sent, prev, out)
             read_locative(ctx, text, sent, prev, out)
             read_orders(ctx, text, sent, prev, out)
+            read_rounds(ctx, text, sent, prev, out)
             read_adjacent(ctx, text, sent, args, out)
         read_compound(ctx, text, args, sentences, out)
         best: dict[tuple, FoundRelation] = {}

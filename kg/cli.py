@@ -492,7 +492,7 @@ def train_relclass(output: Path = typer.Option(Path("kg/models/relclass_zh"), "-
 @_guard
 def train_relations(output: Path = typer.Option(Path("kg/models/pairs_zh"), "-o", "--output", help="Where to write the pair proposer."),
                     nameness_output: Path = typer.Option(Path("kg/models/nameness_zh"), "--nameness-output", help="Where to write the nameness check (trained first; the pair proposer sees the mentions it keeps)."),
-                    english_output: Optional[Path] = typer.Option(Path("kg/models/pairs_en"), "--english-output", help="Where to write the English pair proposer (trained on the English snippets of the same splits)."),
+                    english_output: Optional[Path] = typer.Option(Path("kg/models/pairs_en"), "--english-output", help="Where to write the English pair proposer (trained on the English snippets of the same splits; the English nameness check goes beside it, as nameness_en)."),
                     root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus: trains on its train split, sets the threshold on dev."),
                     seed: int = typer.Option(0, help="Random seed."),
                     epochs: int = typer.Option(12, help="Passes over the training pairs.")):
@@ -510,7 +510,11 @@ def train_relations(output: Path = typer.Option(Path("kg/models/pairs_zh"), "-o"
     typer.echo(f"wrote {output}: {meta['train_pairs']} training pairs ({meta['train_positive_pairs']} related), "
                f"threshold {meta['threshold']} chosen on {meta['dev_pairs']} dev pairs, {meta['seconds']} s")
     if english_output is not None:
-        meta = train.train_relations(root, english_output, seed=seed, epochs=epochs, lang="en")
+        english_names = english_output.parent / "nameness_en"
+        names = train.train_nameness(root, english_names, seed=seed, lang="en")
+        typer.echo(f"wrote {english_names}: {names['train_mentions']} English training mentions "
+                   f"({names['train_names']} names), threshold {names['threshold']}")
+        meta = train.train_relations(root, english_output, seed=seed, epochs=epochs, lang="en", nameness=english_names)
         typer.echo(f"wrote {english_output}: {meta['train_pairs']} English training pairs "
                    f"({meta['train_positive_pairs']} related), threshold {meta['threshold']}, {meta['seconds']} s")
 

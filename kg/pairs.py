@@ -38,8 +38,8 @@ def default_pairs_model(lang: str = "zh") -> Path | None:
     return path if (path / "meta.json").is_file() else None
 
 
-def default_nameness_model() -> Path | None:
-    path = Path(__file__).resolve().parent / "models" / "nameness_zh"
+def default_nameness_model(lang: str = "zh") -> Path | None:
+    path = Path(__file__).resolve().parent / "models" / f"nameness_{lang}"
     return path if (path / "meta.json").is_file() else None
 
 

@@ -88,7 +88,11 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
         nlp.add_pipe("kg_orgs", config=cfg)
         nlp.add_pipe("kg_persons", config=cfg)
     nlp.add_pipe("kg_mentions", config=cfg)
-    if nameness is not None and lang == "zh":
+    if nameness == "default":
+        from ..pairs import default_nameness_model
+
+        nameness = default_nameness_model("zh" if lang == "zh" else "en")
+    if nameness is not None:
         nlp.add_pipe("kg_nameness", config={"model": str(nameness)})
     nlp.add_pipe("kg_relations", config=cfg)
     if english is not None:

@@ -163,7 +163,7 @@ def _thresholds(model: PairModel, dev: list[tuple]) -> dict[str, float]:
 _TYPE = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Product", "GPE": "Place", "LOC": "Place"}
 
 
-def mention_examples(folder: Path, *, ner="default") -> list[tuple]:
+def mention_examples(folder: Path, *, ner="default", lang: str = "zh") -> list[tuple]:
     """(features, is-a-gold-name, doc id, kept-anyway) for every mention the pipeline finds in a split.
 
     Mentions are taken as ``kg_mentions`` settles them; one is a name when its text and type are
@@ -172,14 +172,14 @@ def mention_examples(folder: Path, *, ner="default") -> list[tuple]:
     from ..nlp import make_nlp
     from ..nlp.components.nameness import JUDGED, mention_features
 
-    nlp = make_nlp("zh", ner=ner, calibrate=False, pairs=None, nameness=None)
+    nlp = make_nlp(lang, ner=ner, calibrate=False, pairs=None, nameness=None)
     gold: dict[str, set] = {}
     for line in (folder / "entities_gold.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             g = json.loads(line)
             gold.setdefault(g["doc"], set()).add((norm(g["text"]), g["type"]))
     out = []
-    for stem, sdoc in _zh_docs(folder, nlp, "kg_relations"):
+    for stem, sdoc in _zh_docs(folder, nlp, "kg_relations", lang):
         for ent in sdoc.ents:
             if ent.label_ not in JUDGED:
                 continue
@@ -213,15 +213,15 @@ def _name_thresholds(model: PairModel, dev: list[tuple], n_gold: int) -> dict[st
 
 
 def train_nameness(root: Path = Path("eval/news"), out: Path = Path("kg/models/nameness_zh"), *, seed: int = 0,
-                   epochs: int = 10, ner="default") -> dict:
+                   epochs: int = 10, ner="default", lang: str = "zh") -> dict:
     """Train the nameness check on ``root/train`` mentions, its threshold on ``root/dev``; write it to ``out``."""
     t0 = time.time()
-    train = mention_examples(root / "train", ner=ner)
-    dev = mention_examples(root / "dev", ner=ner)
+    train = mention_examples(root / "train", ner=ner, lang=lang)
+    dev = mention_examples(root / "dev", ner=ner, lang=lang)
     model = train_pairs([(f, {"name"} if ok else set()) for f, ok, _, kept in train if not kept], ["name"],
                         epochs=epochs, seed=seed, positive_weight=1.0)
     n_gold = sum(1 for line in (root / "dev" / "entities_gold.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line.strip() and json.loads(line)["doc"].startswith(("hant", "hans")))
+                 if line.strip() and json.loads(line)["doc"].startswith(("hant", "hans") if lang == "zh" else ("en",)))
     model.thresholds = _name_thresholds(model, dev, n_gold)
     meta = {"threshold": model.thresholds, "trained_on": str(root / "train"), "thresholds_on": str(root / "dev"),
             "seed": seed, "epochs": epochs, "train_mentions": sum(1 for *_, kept in train if not kept),

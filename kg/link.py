@@ -191,7 +191,7 @@ class Linker:
                     ex.merges.append(f"{moved[0].text!r}: the gloss in brackets after {m.text!r}")
 
     def _defined_short_forms(self, ex: Extraction, groups: dict) -> None:
-        """``寒武紀科技股份有限公司（以下簡稱「寒武紀」）``: later uses of the short form are the same entity."""
+        """``星河科技股份有限公司（以下簡稱「星河」）``: later uses of the short form are the same entity."""
         text = ex.document.text
         where = {k: ms for k, ms in groups.items()}
         for key, ms in list(where.items()):

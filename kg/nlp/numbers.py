@@ -8,8 +8,8 @@
 31.6
 >>> parse_number("一千二百三十")
 1230.0
->>> [(q.value, q.kind) for q in find_quantities("营收333.98亿元，同比增长百分之十八点五，交付26万辆", {"元": "CNY"}, {"辆": "vehicle"})]
-[(33398000000.0, 'money'), (0.185, 'percent'), (260000.0, 'count')]
+>>> [(q.value, q.kind) for q in find_quantities("营收121.75亿元，同比增长百分之十八点五，交付26万辆", {"元": "CNY"}, {"辆": "vehicle"})]
+[(12175000000.0, 'money'), (0.185, 'percent'), (260000.0, 'count')]
 >>> [p.label for p in find_periods("2025年第二季度与2025年上半年及2024财年")]
 ['2025-Q2', '2025-H1', 'FY2024']
 """

@@ -20,7 +20,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
-# a Latin name in brackets right after a name: 康寧（Corning）, 姜家煒（Henry Chiang）
+# a Latin name in brackets right after a name: 星河（Galaxy）, 周明遠（Ming-Yuan Chou）
 LATIN_GLOSS = re.compile(r"\s*[（(]\s*([A-Za-z][A-Za-z0-9 .,&'\-]{1,40}?)\s*[）)]")
 
 

@@ -51,7 +51,7 @@ class CatalogueRecogniser:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, str] = {}
-        # a product written with its maker's name before it (英偉達H20, 特斯拉Model Y) is two
+        # a product written with its maker's name before it (星河X1, 極光Model Q) is two
         # mentions, except where a brand and a model code make one name (問界M8, 極氪9X: the
         # classes of lexicon kind brand_named, when a code follows the brand)
         self.maker_forms: dict[str, tuple[str, tuple[str, ...]]] = {}

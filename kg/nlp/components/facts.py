@@ -95,7 +95,7 @@ class FactExtractor:
             lo = cut[-1] if cut else lo
         found = find_words(text, tuple(self.metric_words), lo, q.start)
         if not found and q.kind == "money":
-            # "完成4,900萬美元新一輪募資": the metric word right after the amount
+            # "完成3億元B輪融資": the metric word right after the amount
             tail = re.match(r"(?:的|新一[轮輪]|(?:Pre-)?[A-E]\+?[轮輪]|战略|戰略|股权|股權|首[轮輪]|[天种種]子[轮輪]|人民币|人民幣|\s)*",
                             text[q.end:q.end + 14])
             k = q.end + (tail.end() if tail else 0)
@@ -202,7 +202,7 @@ class FactExtractor:
         return doc
 
     def _respectively(self, text, args, quantities) -> dict[int, Arg]:
-        """``OPPO、小米和蘋果分別以16%、15%和14%``: pair a list of names with a list of values."""
+        """``星河、極光和天穹分別以21%、17%和9%``: pair a list of names with a list of values."""
         out: dict[int, Arg] = {}
         for s, e, _ in find_words(text, self.respectively):
             values = [i for i, q in enumerate(quantities) if q.start >= e]

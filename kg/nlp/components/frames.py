@@ -31,7 +31,7 @@ _QUOTES = re.compile(r"[「」『』“”]")
 
 def mask(text: str, args: list[Arg]) -> str:
     """Blank out (same length) what stands between words without taking part in them:
-    a bracket right after a name (``陳立武（Lip-Bu Tan）``, ``騰訊控股（0700）``) and
+    a bracket right after a name (``周明遠（Ming-Yuan Chou）``, ``星河控股（1234）``) and
     quotation marks (``「元寶」``)."""
     chars = list(text)
     ends = {a.end for a in args}
@@ -106,7 +106,7 @@ class FrameContext:
         self.former = set(self.lex.get("former", ()))
         self.succession = set(self.lex.get("succession", ()))
         self.passive = tuple(self.lex.get("passive", ()))
-        # "由鴻海與廣達組裝", "獲騰訊投資": the agent of a verb whose object came earlier
+        # "由星河與極光組裝", "獲天穹投資": the agent of a verb whose object came earlier
         # (not 由於 "because", 自由, 理由, 經由)
         agents = "|".join(map(re.escape, sorted(self.lex.get("agent", ()), key=len, reverse=True)))
         self.agent = re.compile(r"(?<![自理经經缘緣])(" + agents + r")(?![于於此利奖獎])") if agents else None

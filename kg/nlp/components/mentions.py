@@ -110,7 +110,7 @@ class MentionResolver:
     @staticmethod
     def _glosses(doc: Doc, found: list[Span], taken: list[bool]) -> list[Span]:
         """A Latin name in brackets right after a name is the same entity written in
-        another language: ``康寧（Corning）``, ``姜家煒（Henry Chiang）``."""
+        another language: ``星河（Galaxy）``, ``周明遠（Ming-Yuan Chou）``."""
         out = []
         for span in found:
             m = LATIN_GLOSS.match(doc.text, span.end_char)

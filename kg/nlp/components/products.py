@@ -120,7 +120,7 @@ class ProductRecogniser:
             ed = re.match(_EDITION + "*", text[m.end():])
             if sure or (ed and ed.end()):
                 found[(start, m.end() + (ed.end() if ed else 0))] = None
-        for s in known:  # a product family and its model or edition: 豆包大模型1.6, 混元T1, Blackwell Ultra
+        for s in known:  # a product family and its model or edition: 星河大模型2.5, 極光T2, Nova Ultra
             if s.label_ == "PRODUCT":
                 m = _VERSION.match(text, s.end_char)
                 if m and m.end() > s.end_char and not re.match(r"[\d%％年月日号號亿億万萬个個家元]", text[m.end():m.end() + 1]):
@@ -140,7 +140,7 @@ class ProductRecogniser:
                 if m and not re.match(r"[\d%％年月日号號亿億万萬个個家元]|[.,]\d", text[m.end():m.end() + 2]):
                     found[(s.start_char, m.end())] = None
         for ds, de, _ in find_words(text, self.descriptors):
-            q = _QUOTED.match(text, de)  # AI助手「元寶」
+            q = _QUOTED.match(text, de)  # AI助手「星語」
             if q and q.group(1) not in self.not_names:
                 found[(q.start(1), q.end(1))] = None
             m = _LATIN_NAME.match(text, de)

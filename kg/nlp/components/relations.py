@@ -3,7 +3,7 @@
 Each frame kind is one general reading rule; which words trigger it, which
 property it gives and which argument stands on the left come from the data:
 
-* ``title``: ``ORG TITLE PERSON`` chains (``阿里巴巴集團CEO、阿里雲董事長兼CEO吳泳銘``),
+* ``title``: ``ORG TITLE PERSON`` chains (``星河集團CEO、星河雲董事長兼CEO周明遠``),
   ``時任/前`` giving a former role, and ``PERSON 出任/接任 ORG TITLE`` successions;
 * ``verb``: ``LEFT trigger RIGHT`` with typed arguments, coordinated lists on the
   right, passive or ``由``/``與`` forms taking the other argument from before;
@@ -44,7 +44,7 @@ def read_verbs(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
                     continue
                 lefts, rights = verb_args(ctx, text, sent, prev, frame, right_side, cs, ce, ts, te)
                 if lefts and not rights and carried and carried[0] == ci - 1:
-                    # "由鴻海領投，高通、緯創跟投": the next clause shares the other argument
+                    # "由星河領投，極光、天穹跟投": the next clause shares the other argument
                     rights = [r for r in carried[1] if r not in lefts]
                 if lefts and rights:
                     carried = (ci, rights)
@@ -61,31 +61,31 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
     located: list[Arg] = []
     if left_u is not None and not ctx.fits(prop, frame.left, left_u) and ctx.fits(prop, right_side, left_u) \
             and re.search(r"(在|于|於|位于|位於)\S{0,4}$", text[cs:ctx.start_of(sent, left_u)]):
-        # "鴻海在美國德州休士頓興建工廠": the place before the verb is its object
+        # "星河在日本大阪府堺市興建工廠": the place before the verb is its object
         located = [left_u]
         earlier = [u for u in before if u.end <= left_u.start and ctx.fits(prop, frame.left, u)]
         left_u = earlier[-1] if earlier else ctx.topic(sent, cs, prop, frame.left, prev, text)
     if left_u is None:  # the clause has no subject of its own: the sentence topic
         left_u = ctx.topic(sent, cs, prop, frame.left, prev, text)
-        if left_u is None:  # "華為發布Mate 70系列，搭載…": what the clause before introduced
+        if left_u is None:  # "星河發布X9系列，搭載…": what the clause before introduced
             earlier = [u for u in sent.units if u.end <= cs and u.label != "ANAPHOR" and ctx.fits(prop, frame.left, u)]
             left_u = earlier[-1] if earlier else None
     lefts = ctx.side(sent, prev, left_u, prop, frame.left, text, group=frame.left == "subject")
     if not lefts and re.search(r"(自研|自主研发|自主研發|自家)\S{0,2}$", text[cs:te + 2]) and \
             ctx.onto.accepts(prop, frame.left, "Organization"):
-        # "旗艦車型ET9搭載自研的神璣晶片": made by the organisation the text is about
+        # "新車型S7搭載自研的北辰晶片": made by the organisation the text is about
         topic = ctx.topic_org(sent, prev, ts, text)
         lefts = [topic] if topic is not None else []
     if located:
         return lefts, located
     right_u = after[0] if after else None
     if right_u is not None and not ctx.fits(prop, right_side, right_u) and right_u.label != "ANAPHOR":
-        # "搭載由華為海思設計的麒麟9020晶片": skip a relative clause ending in 的
+        # "搭載由星河半導體設計的北辰5晶片": skip a relative clause ending in 的
         later = [u for u in after[1:] if ctx.fits(prop, right_side, u) and text[:ctx.start_of(sent, u)].endswith("的")]
         right_u = later[0] if later else right_u
     rights = ctx.side(sent, prev, right_u, prop, right_side, text, group=True)
     if rights and not before and right_u is not None:
-        # "搭載該晶片的GB300伺服器", "收購X的Y": a relative clause; the noun after 的 is the left argument
+        # "搭載該晶片的X100伺服器", "收購X的Y": a relative clause; the noun after 的 is the left argument
         tail = max(u.end for u in (ctx.group(sent, right_u, text) if right_u.label != "ANAPHOR" else [right_u]))
         head = [u for u in sent.units if ctx.start_of(sent, u) >= tail and text[tail:ctx.start_of(sent, u)] == "的"]
         if head and ctx.fits(prop, frame.left, head[0]):
@@ -98,15 +98,15 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
         benefactive = "(" + "|".join(map(re.escape, ctx.benefactive)) + r")\s*$"
         group = lgroup
         prep = re.search(benefactive, text[cs:group_start])
-        if not prep and left_u.label != "ANAPHOR":  # "為輝達與超微供應": after 為, 與 joins a list
+        if not prep and left_u.label != "ANAPHOR":  # "為星河與極光供應": after 為, 與 joins a list
             group = ctx.group(sent, left_u, text, comitative=True)
             prep = re.search(benefactive, text[cs:min(ctx.start_of(sent, u) for u in group)])
         if prep:
-            # "寧德時代為特斯拉、理想汽車供應電池": the group after 為 is the other argument (and
+            # "天穹能源為星河、極光汽車供應電池": the group after 為 is the other argument (and
             # what follows the verb is the goods: "鴻海向輝達出貨GB300")
             earlier = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= cs + prep.start()
                        and ctx.fits(prop, frame.left, u)]
-            # "…矽品精密將在台中擴產，主要為輝達與超微供應…": the subject of the clause before
+            # "…天穹精密將在高雄擴產，主要為星河與極光供應…": the subject of the clause before
             earlier = earlier or [u for u in sent.units if u.end <= cs and u.label != "ANAPHOR" and ctx.fits(prop, frame.left, u)]
             swapped = ctx.side(sent, prev, earlier[-1] if earlier else None, prop, frame.left, text, group=False)
             others = [u for u in group if ctx.fits(prop, right_side, u)]
@@ -121,7 +121,7 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
             if rights:
                 break
         if not rights and prop in ctx.onto.symmetric and re.search(r"(与|與|跟|同)\s*$", text[cs:group_start]):
-            # "天璣9400…，將與驍龍8至尊版正面競爭": the other side is what the sentence is about
+            # "北辰5…，將與極光X2正面競爭": the other side is what the sentence is about
             for u in sent.units:
                 if u.end > group_start:
                     break
@@ -138,7 +138,7 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
     if not lefts and not rights and before and not after and ctx.fits(prop, right_side, before[-1]) \
             and ctx.onto.accepts(prop, frame.left, "Organization") and not text[before[-1].end:ts].lstrip().startswith("等") \
             and re.match(r"\s*(了|的)?\s*([，,。；;！!]|$)", text[te:ce + 1]):
-        # "昇騰950將於2026年推出": the product comes first, made by the organisation the text is about
+        # "北辰7將於明年推出": the product comes first, made by the organisation the text is about
         topic = ctx.topic_org(sent, prev, ctx.start_of(sent, before[-1]), text)
         if topic is not None and ctx.fits(prop, frame.left, topic):
             return [topic], [u for u in ctx.group(sent, before[-1], text) if ctx.fits(prop, right_side, u)]
@@ -164,7 +164,7 @@ def agent_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
         if loose > 12 or re.search(r"[，,；;：:]", between):
             break
         agents = [u for u in inner if ctx.fits(prop, frame.left, u)]
-        # "…伺服器機櫃則交由鴻海組裝": the clause's own subject; "完成募資，由鴻海領投": the topic
+        # "…整機則交由天穹組裝": the clause's own subject; "完成募資，由星河領投": the topic
         own = [u for u in units if cs <= ctx.start_of(sent, u) and u.end <= m.start() and ctx.fits(prop, right_side, u)]
         target = own[-1] if own else ctx.topic(sent, sent.end, prop, right_side, prev, text)
         if target is None:  # "總部位於杭州的宇樹科技完成融資，由…領投": the first that fits
@@ -213,7 +213,7 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
             near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
                     and not re.search(r"[，,；;。]", text[u.end:ts])]
             listing = False
-            if not near:  # "主要競爭對手SK海力士", "主要客戶包括微軟、亞馬遜與Meta": the names after the noun
+            if not near:  # "主要競爭對手極光", "主要客戶包括星河、天穹與北辰": the names after the noun
                 verb = next((w for w in ctx.include if text.startswith(w, te) or text.startswith(w, te + 1)), "")
                 at = text.index(verb, te) + len(verb) if verb else te
                 listing = bool(verb)
@@ -255,7 +255,7 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
             brand = sent.brands.get(u.start)
             if brand is not None and brand.end <= ts and te <= u.start and u.start - te <= 1:
                 owner, owned, folded = [brand], [u], True
-        if not owner and len(w) > 1:  # "育碧新成立的子公司X": a short description and 的 between
+        if not owner and len(w) > 1:  # "星河新成立的子公司X": a short description and 的 between
             owner = [u for u in sent.units if u.end <= ts and re.fullmatch(r"[^，,；;。、和与與及]{1,5}的", text[u.end:ts])][-1:]
         if not owner and owned and len(w) > 1:  # "旗下七鮮超市…": the organisation the sentence is about
             topic = ctx.topic_org(sent, prev, ts, text)
@@ -356,7 +356,7 @@ def read_locative(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sente
                 if not first or not ctx.fits(frame.property, "object", first[0]):
                     continue
                 places = [u for u in ctx.group(sent, first[0], text, comitative=True) if ctx.fits(frame.property, "object", u)]
-                while True:  # 在美國德州休士頓: the most specific of places written one after another
+                while True:  # 在日本大阪府堺市: the most specific of places written one after another
                     nxt = [u for u in sent.units if u.start == places[-1].end and ctx.fits(frame.property, "object", u)]
                     if not nxt or len(places) > 1:
                         break
@@ -375,7 +375,7 @@ def read_adjacent(ctx: FrameContext, text: str, sent: Sentence, args: list[Arg],
     inside = [a for a in args if sent.start <= a.start and a.end <= sent.end]
     frames = [f for f in ctx.frames["noun"] if f.property == "operatesIn"]
     for a, b in zip(inside, inside[1:]):
-        # "台積電亞利桑那州廠", "小米位於北京亦莊的汽車工廠": an organisation's site in a place
+        # "星河大阪廠", "極光位於上海嘉定的汽車工廠": an organisation's site in a place
         if frames and a.label == "ORG" and re.fullmatch(r"(位于|位於|在)?", text[a.end:b.start]) \
                 and ctx.fits("operatesIn", "object", b) \
                 and any(text.startswith(f, b.end) or text.startswith(f, b.end + 1) or text.startswith(f, b.end + 3)

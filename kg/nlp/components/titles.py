@@ -90,7 +90,7 @@ def read_titles(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
         org = orgs_at_end.get(s) or (orgs_at_end.get(s - 1) if text[s - 1:s] == "的" else None)
         if org is None:
             pron = anaphors_at_end.get(s)
-            k = pron.start if pron else s  # "擔任公司總裁", "已於2021年卸任CEO"
+            k = pron.start if pron else s  # "出任該公司總裁", "去年已卸任CEO"
             org = ctx.topic_org(sent, prev, k, text)
             if org is None:
                 continue

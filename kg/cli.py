@@ -495,17 +495,21 @@ def train_relations(output: Path = typer.Option(Path("kg/models/pairs_zh"), "-o"
                     english_output: Optional[Path] = typer.Option(Path("kg/models/pairs_en"), "--english-output", help="Where to write the English pair proposer (trained on the English snippets of the same splits; the English nameness check goes beside it, as nameness_en)."),
                     root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus: trains on its train split, sets the threshold on dev."),
                     seed: int = typer.Option(0, help="Random seed."),
-                    epochs: int = typer.Option(12, help="Passes over the training pairs.")):
+                    epochs: int = typer.Option(12, help="Passes over the training pairs."),
+                    corpora: List[str] = typer.Option([], "--with-corpus", help="Also train the Chinese pair proposer on finre or duie (../shared/data; each pair counts 0.3). Tried: both made dev worse, so the shipped model has none.")):
     """Train the nameness check and the pair proposers kg.model.pairs.v1 (Chinese, English) on eval/news/train (thresholds chosen on eval/news/dev)."""
     for need in ("train/relations_gold.jsonl", "train/entities_gold.jsonl", "dev/relations_gold.jsonl",
                  "dev/entities_gold.jsonl", "train/docs", "dev/docs"):
         if not (root / need).exists():
             raise KGError(f"{root / need}: no such file; expected the real-news corpus (eval/news) or pass --root")
+    unknown = sorted(set(corpora) - {"finre", "duie"})
+    if unknown:
+        raise KGError(f"--with-corpus {unknown[0]!r}: expected finre or duie")
     train = _training_module("kg.training.pairs")
     names = train.train_nameness(root, nameness_output, seed=seed)
     typer.echo(f"wrote {nameness_output}: {names['train_mentions']} training mentions ({names['train_names']} names), "
                f"threshold {names['threshold']} chosen on dev")
-    meta = train.train_relations(root, output, seed=seed, epochs=epochs,
+    meta = train.train_relations(root, output, seed=seed, epochs=epochs, corpora=tuple(corpora),
                                  nameness=nameness_output if (nameness_output / "meta.json").is_file() else None)
     typer.echo(f"wrote {output}: {meta['train_pairs']} training pairs ({meta['train_positive_pairs']} related), "
                f"threshold {meta['threshold']} chosen on {meta['dev_pairs']} dev pairs, {meta['seconds']} s")

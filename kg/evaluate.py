@@ -96,6 +96,7 @@ def score_relations(preds: Iterable[dict], golds: list[dict]) -> dict:
     tp = [k for k, p in distinct.items() if any(match(p, g) for g in golds)]
     found = [g for g in golds if any(match(p, g) for p in distinct.values())]
     out = _prf(len(tp), len(distinct), len(found), len(golds))
+    out["correct"], out["found"] = len(tp), len(found)
     by_pred: dict[str, list[int]] = {}
     for g in golds:
         by_pred.setdefault(g["predicate"], [0, 0])[1] += 1
@@ -261,7 +262,6 @@ def score_corpus(preds: list[dict], relations: list[dict], facts: list[dict], en
     for name in sorted({g["predicate"] for g in relations} | {p["predicate"] for p in rel_preds}):
         prec = score_relations([p for p in rel_preds if p["predicate"] == name], relations)
         rec = score_relations(rel_preds, [g for g in relations if g["predicate"] == name])
-        by_pred[name] = _prf(round(prec["P"] * prec["predicted"]), prec["predicted"],
-                             round(rec["R"] * rec["gold"]), rec["gold"])
+        by_pred[name] = _prf(prec["correct"], prec["predicted"], rec["found"], rec["gold"])
     out["by_predicate"] = by_pred
     return out

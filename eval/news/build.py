@@ -58,20 +58,12 @@ BASES = {"QoQ", "MoM"}
 SENTENCE_END = re.compile(r"[。！？!?]|\.(\s|$)")
 
 
-def _converters():
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover
-        sys.exit("build.py needs OpenCC: pip install opencc")
-    return opencc.OpenCC("t2s").convert, opencc.OpenCC("s2t").convert
-
-
-T2S, S2T = _converters()
-
-
 def _fold(s: str) -> str:
+    """Width, script, case and space folded, with kg's own Traditional-to-Simplified conversion."""
     import unicodedata
-    return re.sub(r"\s+", "", T2S(unicodedata.normalize("NFKC", s)).casefold())
+
+    from kg.ontology import to_simplified
+    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", s)).casefold())
 
 
 def occurs(name: str, text: str) -> bool:

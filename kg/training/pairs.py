@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..evaluate import _TYPES as ENTITY_TYPES
 from ..evaluate import norm
 from ..pairs import PairModel, train_pairs
 
@@ -67,7 +68,7 @@ def _run_until(nlp, text: str, stop: str):
     return sdoc
 
 
-def _zh_docs(folder: Path, nlp, stop: str, lang: str = "zh"):
+def _split_docs(folder: Path, nlp, stop: str, lang: str = "zh"):
     """(file stem, Doc run up to ``stop``) for each document of a split in ``lang`` (zh: either script)."""
     from ..ingest import read_document
     from ..normalise import normalise
@@ -88,7 +89,7 @@ def split_examples(folder: Path, *, ner="default", nameness="default", lang: str
     onto = proposer.onto
     golds = _gold_by_doc(folder / "relations_gold.jsonl")
     out = []
-    for stem, sdoc in _zh_docs(folder, nlp, "kg_pairs", lang):
+    for stem, sdoc in _split_docs(folder, nlp, "kg_pairs", lang):
         for cand, feats in proposer.featurize(sdoc, words=lang != "zh"):
             out.append((cand, feats, _labels(cand, golds.get(stem, []), onto), stem))
     return out
@@ -160,9 +161,6 @@ def _thresholds(model: PairModel, dev: list[tuple]) -> dict[str, float]:
     return out
 
 
-_TYPE = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Product", "GPE": "Place", "LOC": "Place"}
-
-
 def mention_examples(folder: Path, *, ner="default", lang: str = "zh") -> list[tuple]:
     """(features, is-a-gold-name, doc id, kept-anyway) for every mention the pipeline finds in a split.
 
@@ -179,11 +177,11 @@ def mention_examples(folder: Path, *, ner="default", lang: str = "zh") -> list[t
             g = json.loads(line)
             gold.setdefault(g["doc"], set()).add((norm(g["text"]), g["type"]))
     out = []
-    for stem, sdoc in _zh_docs(folder, nlp, "kg_relations", lang):
+    for stem, sdoc in _split_docs(folder, nlp, "kg_relations", lang):
         for ent in sdoc.ents:
             if ent.label_ not in JUDGED:
                 continue
-            ok = (norm(ent.text), _TYPE[ent.label_]) in gold.get(stem, set())
+            ok = (norm(ent.text), ENTITY_TYPES[ent.label_]) in gold.get(stem, set())
             out.append((mention_features(sdoc.text, ent.start_char, ent.end_char, ent.label_), ok, stem,
                         bool(ent.kb_id_)))
     return out
@@ -231,8 +229,13 @@ def train_nameness(root: Path = Path("eval/news"), out: Path = Path("kg/models/n
 
 
 def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/pairs_zh"), *, seed: int = 0,
-                    epochs: int = 12, ner="default", nameness="default", lang: str = "zh") -> dict:
-    """Train on ``root/train``, choose thresholds on ``root/dev``, write the model to ``out``."""
+                    epochs: int = 12, ner="default", nameness="default", lang: str = "zh",
+                    corpora: tuple[str, ...] = (), corpus_weight: float = 0.3,
+                    data_dir: Path = Path("../shared/data")) -> dict:
+    """Train on ``root/train``, choose thresholds on ``root/dev``, write the model to ``out``.
+
+    ``corpora`` (``finre``, ``duie``) adds those corpora's pairs (:func:`corpus_examples`), each
+    counting ``corpus_weight``; the shipped model uses none (they made dev worse)."""
     from ..ontology import load_ontology
 
     t0 = time.time()
@@ -242,13 +245,16 @@ def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/
                         if i.domain and i.range and not {"Entity", "Observation"} & set(i.domain))
     train = split_examples(root / "train", ner=ner, nameness=nameness, lang=lang)
     dev = split_examples(root / "dev", ner=ner, nameness=nameness, lang=lang)
-    model = train_pairs([(f, g) for _, f, g, _ in train], predicates, epochs=epochs, seed=seed)
+    extra = [e for name in corpora for e in corpus_examples(name, data_dir, ner=ner)]
+    model = train_pairs([(f, g) for _, f, g, _ in train + extra], predicates, epochs=epochs, seed=seed,
+                        weights=[1.0] * len(train) + [corpus_weight] * len(extra))
     model.words = lang != "zh"
     model.thresholds = _thresholds(model, dev)
     positives = sum(1 for *_, g, _ in train if g)
-    meta = {"lang": lang, "threshold": {p: t for p, t in model.thresholds.items() if t <= 1}, "trained_on": str(root / "train"), "thresholds_on": str(root / "dev"), "seed": seed, "epochs": epochs,
+    meta = {"lang": lang, "threshold": {p: t for p, t in model.thresholds.items() if t <= 1},
+            "trained_on": str(root / "train"), "thresholds_on": str(root / "dev"), "seed": seed, "epochs": epochs,
             "train_pairs": len(train), "train_positive_pairs": positives,
-            "dev_pairs": len(dev), "seconds": round(time.time() - t0, 1)}
+            "corpora": list(corpora), "dev_pairs": len(dev), "seconds": round(time.time() - t0, 1)}
     model.save(out, meta)
     return meta
 

@@ -16,6 +16,7 @@ phrase names a place (``Foxconn will build a plant in India``) states operatesIn
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -34,11 +35,12 @@ class EnglishReader:
     def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
         self.name = name
         self.onto = load_ontology(ontology)
-        self.frames: dict[tuple[str, str], list] = {}
+        # verb lemma -> {preposition ("" for a direct object) -> frames}
+        self.frames: dict[str, dict[str, list]] = {}
         for f in self.onto.frames_of("dep"):
             for w in f.words:
                 lemma, _, prep = w.partition(" ")
-                self.frames.setdefault((lemma.lower(), prep.lower()), []).append(f)
+                self.frames.setdefault(lemma.lower(), {}).setdefault(prep.lower(), []).append(f)
         heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
         self.descriptor = re.compile(r"(?:'s|’s|-based)?\s+(?:[a-z][a-z-]*\s+){0,3}(?:" +
                                      "|".join(map(re.escape, heads)) + r")s?\s+$") if heads else None
@@ -46,15 +48,32 @@ class EnglishReader:
             Doc.set_extension("kg_relations", default=None)
 
     # -- helpers -------------------------------------------------------------
-    def _arg_of(self, doc: Doc, args: list[Arg], token) -> list[Arg]:
+    @staticmethod
+    def _at(args: list[Arg], starts: list[int], idx: int) -> Arg | None:
+        """The mention holding character ``idx`` (mentions do not overlap; ``starts`` are theirs, sorted)."""
+        i = bisect_right(starts, idx) - 1
+        return args[i] if i >= 0 and idx < args[i].end else None
+
+    def _arg_of(self, args: list[Arg], starts: list[int], token) -> list[Arg]:
         """The mentions a token stands for: the one holding it (or its compound), with its conjuncts."""
         out = []
-        for t in [token] + [c for c in token.conjuncts]:
-            hit = [a for a in args if a.start <= t.idx < a.end]
-            if not hit:
-                hit = [a for a in args for c in t.children if c.dep_ in ("compound", "appos") and a.start <= c.idx < a.end]
-            out += hit[:1]
+        for t in [token, *token.conjuncts]:
+            hit = self._at(args, starts, t.idx)
+            if hit is None:
+                held = [a for c in t.children if c.dep_ in ("compound", "appos")
+                        for a in [self._at(args, starts, c.idx)] if a is not None]
+                hit = min(held, key=lambda a: a.start) if held else None
+            if hit is not None:
+                out.append(hit)
         return out
+
+    @staticmethod
+    def _sentence_of(sents: list[tuple[int, int]], starts: list[int], token) -> tuple[int, int]:
+        """The kg sentence (``sentence_spans``) holding a token; spaCy's own when none does."""
+        i = bisect_right(starts, token.idx) - 1
+        if i >= 0 and token.idx < sents[i][1]:
+            return sents[i]
+        return token.sent.start_char, token.sent.end_char
 
     def _emit(self, out, subjects, prop, objects, frame, sent, extractor):
         for s in subjects:
@@ -65,6 +84,8 @@ class EnglishReader:
 
     # -- readers -------------------------------------------------------------
     def _verbs(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        starts = [a.start for a in args]
+        sent_starts = [s for s, _ in sents]
         for t in doc:
             if t.pos_ not in ("VERB", "AUX", "NOUN"):
                 continue
@@ -74,9 +95,7 @@ class EnglishReader:
             if t.dep_ in ("acl", "relcl") and not subj and not passive:  # "Zeekr, backed by Geely": the noun it modifies
                 (passive if t.tag_ == "VBN" else subj).append(t.head)
             preps = {c.lower_: c for c in t.children if c.dep_ in ("prep", "agent", "prt")}
-            for (vlemma, prep), frames in self.frames.items():
-                if vlemma != lemma:
-                    continue
+            for prep, frames in self.frames.get(lemma, {}).items():
                 if prep:
                     p = preps.get(prep)
                     if p is None:
@@ -91,11 +110,11 @@ class EnglishReader:
                     left_tokens = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []
                     if not prep:
                         objs = passive
-                left = [a for tok in left_tokens for a in self._arg_of(doc, args, tok)]
-                right = [a for tok in objs for a in self._arg_of(doc, args, tok)]
+                left = [a for tok in left_tokens for a in self._arg_of(args, starts, tok)]
+                right = [a for tok in objs for a in self._arg_of(args, starts, tok)]
                 if not left or not right:
                     continue
-                sent = next(((s, e) for s, e in sents if s <= t.idx < e), (t.sent.start_char, t.sent.end_char))
+                sent = self._sentence_of(sents, sent_starts, t)
                 for f in frames:
                     subjects, objects = (left, right) if f.left == "subject" else (right, left)
                     self._emit(out, subjects, f.property, objects, f, sent, "kg.dep.v1")
@@ -104,15 +123,16 @@ class EnglishReader:
                 holders = [t] + [c for c in t.children if c.dep_ in ("dobj", "attr")]
                 ins = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "in"]
                 places = [a for p in ins for g in p.children if g.dep_ == "pobj"
-                          for a in self._arg_of(doc, args, g) if self.onto.top_class(a.cls) == "Place"]
-                orgs = [a for tok in subj for a in self._arg_of(doc, args, tok)]
+                          for a in self._arg_of(args, starts, g) if self.onto.top_class(a.cls) == "Place"]
+                orgs = [a for tok in subj for a in self._arg_of(args, starts, tok)]
                 if places and orgs:
-                    sent = next(((s, e) for s, e in sents if s <= t.idx < e), (t.sent.start_char, t.sent.end_char))
+                    sent = self._sentence_of(sents, sent_starts, t)
                     self._emit(out, orgs, "operatesIn", places, None, sent, "kg.dep.v1")
 
     def _places(self, text: str, args: list[Arg], sents, out) -> None:
+        starts = [a.start for a in args]
         for ss, se in sents:
-            inside = [a for a in args if ss <= a.start and a.end <= se]
+            inside = [a for a in args[bisect_left(starts, ss):bisect_left(starts, se)] if a.end <= se]
             for i, a in enumerate(inside):
                 for b in inside[i + 1:i + 3]:
                     between = text[a.end:b.start]
@@ -126,7 +146,7 @@ class EnglishReader:
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
             return doc
-        args = doc_args(doc, self.onto)
+        args = sorted(doc_args(doc, self.onto), key=lambda a: a.start)
         sents = sentence_spans(doc.text)
         out: list[FoundRelation] = []
         self._verbs(doc, args, sents, out)

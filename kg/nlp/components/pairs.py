@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from ...ontology import load_ontology
 from ...pairs import EXTRACTOR, candidate_pairs, default_pairs_model, load_pairs, pair_features
 from ..text import sentence_spans, word_regex
-from .frames import FoundRelation, FrameContext, doc_args, mask
+from .frames import FoundRelation, doc_args, mask
 
 __all__ = ["PairProposer"]
 
@@ -29,8 +29,9 @@ class PairProposer:
             raise ValueError(f"kg_pairs mode {mode!r}: expected 'add' or 'all'")
         self.name, self.mode = name, mode
         self.onto = load_ontology(ontology)
-        self.ctx = FrameContext(self.onto)
-        self.triggers = word_regex(self.ctx.all_triggers + tuple(self.ctx.title_words))
+        # the trigger words of the rule readers (verb, noun, possession and title frames), as features
+        self.triggers = word_regex(tuple(w for kind in ("verb", "noun", "possession", "title")
+                                         for f in self.onto.frames_of(kind) for w in f.words))
         path = default_pairs_model() if model == "default" else (Path(model) if model else None)
         self.model = load_pairs(path) if path is not None else None
         self.threshold = threshold
@@ -41,7 +42,7 @@ class PairProposer:
         """(candidate, features) for every candidate pair of ``doc`` (``words``: add the Latin words;
         by default as the model was trained)."""
         words = (self.model.words if self.model is not None else False) if words is None else words
-        args = [a for a in doc_args(doc, self.onto)]
+        args = doc_args(doc, self.onto)
         text = mask(doc.text, args)
         args = [a for a in args if text[a.start:a.end].strip()]
         rules: dict = {}

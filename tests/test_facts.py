@@ -71,3 +71,40 @@ def test_facts_losses_hong_kong_profit_words_and_rounds(run_text, text, expected
     got = facts(run_text(text))
     subject, *rest = expected
     assert any(g[0] == same_length_convert(subject) and g[1:4] == tuple(rest[:3]) for g in got), got
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a quarter without a year is of the year the text last named, fiscal if that was a fiscal year
+    ("星河科技公佈2026財年第一季度業績。第二季度營收12億元。", {("星河科技", "revenue", 1_200_000_000, "CNY", "FY2026-Q2")}),
+    # "2024年同期" is that part of 2024; the report's own period stays 2025-Q3
+    ("星河科技2025年第三季度淨利潤為3億元，而2024年同期淨虧損1億元。",
+     {("星河科技", "netProfit", 300_000_000, "CNY", "2025-Q3"), ("星河科技", "netProfit", -100_000_000, "CNY", "2024-Q3")}),
+    # a multiple after a growth verb is growth; tenths are shares
+    ("星河科技營收按年增長1.5倍。", {("星河科技", "revenueGrowth", 1.5, "ratio", None)}),
+    ("星河科技的市場份額達到四成四。", {("星河科技", "marketShare", 0.44, "ratio", None)}),
+    # one value said of each name, and a list of values after 分別 with the metric after them
+    ("極光科技和天穹電子各佔14.2%的份額。", {("極光科技", "marketShare", 0.142, "ratio", None), ("天穹電子", "marketShare", 0.142, "ratio", None)}),
+    ("極光科技和天穹電子分別以35%和7%的手機市佔率排名第一和第五。",
+     {("極光科技", "marketShare", 0.35, "ratio", None), ("天穹電子", "marketShare", 0.07, "ratio", None)}),
+    # a qualified profit is the adjusted one
+    ("星河科技非美國通用會計準則下歸屬於股東淨利達28億元。", {("星河科技", "adjustedProfit", 2_800_000_000, "CNY", None)}),
+])
+def test_facts_as_real_news_writes_them(run_text, text, expected):
+    from kg.normalise import same_length_convert
+
+    got = facts(run_text(text))
+    want = {(same_length_convert(a), *rest) for a, *rest in expected}
+    assert want <= got
+
+
+def test_facts_other_measures_and_per_share_figures_are_no_profit(run_text):
+    doc = run_text("星河科技營收100億元，EBITDA為30億元，同比增長2.9%；每股虧損0.03元。")
+    got = facts(doc)
+    assert ("星河科技", "revenue", 10_000_000_000, "CNY", None) in got
+    assert not [f for f in doc._.kg_facts if round(f.value, 3) in (0.029, 3e9, -0.03, 0.03)]
+
+
+def test_facts_subject_is_not_the_name_in_brackets_or_the_market(run_text):
+    doc = run_text("星河科技(Xinghe)首季營收為12億元。天穹電子在全球手機極光市場拿下20%份額。")
+    subjects = {(f.subject.text, f.metric) for f in doc._.kg_facts}
+    assert {("星河科技", "revenue"), ("天穹电子", "marketShare")} <= subjects

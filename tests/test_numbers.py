@@ -57,3 +57,25 @@ def test_numbers_period_range_expands_quarters():
     a, b = find_periods("从2023年三季度至2025年二季度")
     assert expand_period_range(a, b) == ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3",
                                          "2024-Q4", "2025-Q1", "2025-Q2"]
+
+
+@pytest.mark.parametrize("text,value", [("市佔率四成四", 0.44), ("拿下三成", 0.3), ("跌至兩成一", 0.21)])
+def test_numbers_tenths_are_shares(units, text, value):
+    (q,) = find_quantities(text, *units)
+    assert (q.kind, q.value, q.times) == ("percent", pytest.approx(value), False)
+
+
+@pytest.mark.parametrize("text", ["完成融資", "成長迅速", "三成立公司"])
+def test_numbers_cheng_in_words_is_no_share(units, text):
+    assert find_quantities(text, *units) == []
+
+
+def test_numbers_multiples_after_a_growth_verb(units):
+    (a,), (b,) = find_quantities("按年增長1.01倍", *units), find_quantities("銷量急增一倍", *units)
+    assert (a.value, a.times, b.value, b.times) == (pytest.approx(1.01), True, pytest.approx(1.0), True)
+    assert find_quantities("規模是去年的3倍", *units) == []
+
+
+def test_numbers_fiscal_quarters_and_nine_months():
+    assert [p.label for p in find_periods("2018财年第二季度")] == ["FY2018-Q2"]
+    assert [p.label for p in find_periods("2024年前3季")] == ["2024-9M"]

@@ -28,6 +28,9 @@ _MAGNITUDE = {"万亿": 1e12, "萬億": 1e12, "兆": 1e12, "亿": 1e8, "億": 1e
               "百万": 1e6, "百萬": 1e6, "万": 1e4, "萬": 1e4, "trillion": 1e12, "billion": 1e9, "bn": 1e9,
               "million": 1e6, "mn": 1e6}
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[〇○零一二两兩三四五六七八九十百千廿卅卌点點]+"
+_TENTHS = re.compile(r"(?<![\d一二两兩三四五六七八九十〇○零])([一二两兩三四五六七八九])成([一二三四五六七八九](?![成倍]))?"
+                     r"(?![長长员員立功本為为熟交果績绩品型就])")
+_TIMES = re.compile(rf"(增長|增长|成長|成长|增加|上升|提升|升|增|漲|涨|翻)了?\s*(?:近|逾|超過|超过|約|约)?\s*({_NUM})\s*倍")
 _MAG = "|".join(sorted(map(re.escape, _MAGNITUDE), key=len, reverse=True))
 
 
@@ -69,6 +72,7 @@ class Quantity:
     unit: str  # ISO currency, "ratio", a count unit, or ""
     low: float | None = None  # for ranges
     high: float | None = None
+    times: bool = False  # a multiple ("增長1.1倍"): a growth of that many times, never a level
 
 
 def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str, str],
@@ -94,6 +98,19 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
             continue
         out.append(Quantity(m.start(), m.end(), value / 100, "percent", "ratio",
                             low / 100 if low is not None else None, high / 100 if high is not None else None))
+    # "四成四", "三成": tenths, as news writes shares; not the 成 of 成長, 成為, 成立 …
+    for m in _TENTHS.finditer(text, start, end):
+        if any(q.start <= m.start() < q.end for q in out):
+            continue
+        value = round(_CN_DIGITS[m.group(1)] / 10 + (_CN_DIGITS[m.group(2)] / 100 if m.group(2) else 0), 2)
+        out.append(Quantity(m.start(), m.end(), value, "percent", "ratio"))
+    # "增長1.01倍", "急增一倍": a growth of that many times the base
+    for m in _TIMES.finditer(text, start, end):
+        try:
+            value = parse_number(m.group(2))
+        except ValueError:
+            continue
+        out.append(Quantity(m.start(2), m.end(), value, "percent", "ratio", times=True))
     compound = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*(兆|万亿|萬億)\s*({_NUM})\s*(亿|億)\s*(?:({cur}))?")
     for m in compound.finditer(text, start, end):
         try:
@@ -140,7 +157,7 @@ class Period:
 
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PERIOD = re.compile(r"(?:((?:19|20)\d{2})\s*(?:年度?|财年|財年|fiscal year|FY)?\s*)?"
-                     r"(?:(?:第?([一二三四1-4])(?:季度|季))|Q([1-4])|([上下])半年|(前三季|全年)|(财年|財年))"
+                     r"(?:(?:第?([一二三四1-4])(?:季度|季))|Q([1-4])|([上下])半年|(前三季|前3季|全年)|(财年|財年))"
                      r"|((?:19|20)\d{2})\s*(财年|財年|年度|年)|FY\s?((?:19|20)?\d{2})")
 
 
@@ -236,15 +253,16 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         elif g[3]:
             part = "H1" if g[3] == "上" else "H2"
         elif g[4]:
-            part = "9M" if g[4] == "前三季" else ""
+            part = "9M" if g[4].startswith("前") else ""
         else:
             part = "FY"
         if year is None and part in ("", "FY"):
             continue
+        fiscal = year is not None and part not in ("", "FY") and re.search(r"财年|財年|fiscal|FY", m.group())
         if part == "FY":
             label = f"FY{year}"
         elif part:
-            label = f"{year}-{part}" if year else part
+            label = (f"FY{year}-{part}" if fiscal else f"{year}-{part}") if year else part
         else:
             label = str(year)
         out.append(Period(m.start(), m.end(), label, year, part))

@@ -29,6 +29,19 @@ __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 MAX_METRIC_GAP = 60
 _GLUE = re.compile(r"(的|以|为|為|达|達|达到|達到)?\s*")
 _CLAUSE = re.compile(r"[，,；;：:]")
+# after a share: the rest of a list of shares and a qualifier ("35%和 7% 左右的"), before the metric word
+_AFTER = re.compile(r"(?:\s*[和、及与與,，]\s*(?:超|约|約|近|逾)?\s*\d+(?:\.\d+)?\s*[%％])*\s*(?:左右|以上|上下)?\s*的?\s*")
+
+
+def _bracketed(text: str, a: Arg, args) -> bool:
+    """True when ``a`` stands in brackets right after another name: ``星河(Xinghe)``,
+    ``星河(上市編號:XH)`` — another name of that entity or a note on it, not a second subject."""
+    lo = max(0, a.start - 25)
+    opened = max(text.rfind("(", lo, a.start), text.rfind("（", lo, a.start))
+    if opened < 0 or re.search(r"[)）]", text[opened:a.start]):
+        return False
+    before = text[:opened].rstrip()
+    return any(b.end == len(before) for b in args if b is not a)
 _PREPOSITION = re.compile(r"(在|于|於|向|对|對|为|為|从|從|跟)$")  # a name after these is not what a figure is about
 
 
@@ -62,12 +75,18 @@ class FactExtractor:
         self.source_cues = tuple(onto.lexicon.get("source_cue", ()))
         self.sources = tuple(onto.lexicon.get("source_marker", ()))
         self.respectively = tuple(onto.lexicon.get("respectively", ()))
+        self.each = tuple(onto.lexicon.get("each", ()))
+        self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
+        self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
+        self.market_nouns = tuple(onto.lexicon.get("market_noun", ()))
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
 
     def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None) -> Arg | None:
         cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")
-                 and not self._is_source(text, a) and not _PREPOSITION.search(text[max(ss, a.start - 2):a.start])]
+                 and not self._is_source(text, a) and not _PREPOSITION.search(text[max(ss, a.start - 2):a.start])
+                 and not _bracketed(text, a, args)
+                 and not self._names_market(text, a)]
         # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
         glued = [a for a in args if a.end <= q.start and _GLUE.fullmatch(text[a.end:q.start])
                  and a.label in ("ORG", "PRODUCT")]
@@ -78,16 +97,25 @@ class FactExtractor:
             return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
         return prev_topic
 
+    def _names_market(self, text: str, a: Arg) -> bool:
+        """``在全球手機極光市場拿下20%``: a name that qualifies a market is not what the figure is about
+        (but ``星河的市場份額`` is: there the market word begins a metric word)."""
+        k = a.end + (1 if text[a.end:a.end + 1] == " " else 0)
+        return any(text.startswith(w, k) for w in self.market_nouns) and \
+            not any(text.startswith(w, k) for w in self.metric_words)
+
     def _is_source(self, text: str, a: Arg) -> bool:
         """``Canalys數據顯示``, ``根據IDC``: who reports a figure is not its subject."""
         return any(text.startswith(c, a.end) for c in self.source_cues) or \
             any(text.endswith(m, 0, a.start) for m in self.sources)
 
     def _metric_for(self, text, ss, q: Quantity, wide: bool = False) -> tuple[str, int] | None:
-        after = re.match(r"的?([^\d，,。；;]{1,6})", text[q.end:q.end + 8])
-        if after:
+        after = _AFTER.match(text, q.end, min(len(text), q.end + 30))
+        if after and q.kind == "percent" and not q.times:
+            tail = text[after.end():after.end() + 8]
             for w, m in self.metric_words.items():
-                if after.group(1).startswith(w) and self.onto.metrics[m]["kind"] == "ratio" and q.kind == "percent":
+                if self.onto.metrics[m]["kind"] == "ratio" and (tail.startswith(w) or re.match(
+                        rf"[^\s，,。；;、的]{{1,4}}{re.escape(w)}", tail)):
                     return m, q.end
         lo = max(ss, q.start - MAX_METRIC_GAP)
         if not wide:  # the metric word of a number stands in its own clause
@@ -96,7 +124,7 @@ class FactExtractor:
         found = find_words(text, tuple(self.metric_words), lo, q.start)
         if not found and q.kind == "money":
             # "完成3億元B輪融資": the metric word right after the amount
-            tail = re.match(r"(?:的|新一[轮輪]|(?:Pre-)?[A-E]\+?[轮輪]|战略|戰略|股权|股權|首[轮輪]|[天种種]子[轮輪]|人民币|人民幣|\s)*",
+            tail = re.match(r"(?:的|[(（][^()（）]{0,24}[)）]|新一[轮輪]|(?:Pre-)?[A-E]\+?[轮輪]|战略|戰略|股权|股權|首[轮輪]|[天种種]子[轮輪]|人民币|人民幣|\s)*",
                             text[q.end:q.end + 14])
             k = q.end + (tail.end() if tail else 0)
             for w, m in self.metric_words.items():
@@ -110,7 +138,16 @@ class FactExtractor:
         if not found:
             return None
         s, e, w = found[-1]
-        return self.metric_words[w], s
+        # "EBITDA為1,408億元", "每股虧損0.03元": a measure that is none of the metrics stands closer
+        for os_, oe, _ in find_words(text, self.other_measures, lo, q.start):
+            if os_ >= s or oe >= e or (s - oe <= 3 and not _CLAUSE.search(text, oe, s)):
+                return None
+        metric = self.metric_words[w]
+        # "非美國通用會計準則下歸屬於股東淨利": a qualified profit is the adjusted one
+        if metric == "netProfit" and "adjustedProfit" in self.onto.metrics and \
+                find_words(text, self.adjusted, max(lo, s - 30), s):
+            metric = "adjustedProfit"
+        return metric, s
 
     def _kind_ok(self, metric: str, q: Quantity, between: str) -> tuple[str, float] | None:
         """The metric and signed value a quantity gives, or None."""
@@ -120,6 +157,8 @@ class FactExtractor:
         yoy = find_words(between, self.cues["yoy"]) or find_words(between, self.cues["qoq"])
         level = re.search(r"(至|到|达到|达|为)\s*$", between)
         if q.kind == "percent":
+            if q.times and not (kind in ("money", "count") and (grows or yoy) and metric in self.growth_of):
+                return None
             if kind == "ratio":
                 return (metric, q.value) if not (grows or falls) or level else None
             if kind in ("money", "count") and (grows or falls or yoy) and metric in self.growth_of:
@@ -139,18 +178,23 @@ class FactExtractor:
         out: list[FoundFact] = []
         prev_topic: Arg | None = None
         last_period: str | None = None
+        last_dated: Period | None = None  # the dated period the text last named: a quarter without a year is of its year
+        last_part: str | None = None  # the part of a year the text last named ("2024年同期": that part of 2024)
         for ss, se in sentence_spans(text):
             quantities = find_quantities(text, self.onto.currencies, self.onto.count_units, ss, se)
             periods = find_periods(text, ss, se)
             in_list = self._lists(text, quantities)
-            series = self._series(text, ss, quantities, periods)
+            series, runs = self._series(text, ss, quantities, periods)
             owners = self._respectively(text, args, quantities)
-            series_metric = None
+            shared = self._each(text, args, quantities)
+            series_metric, series_run = None, None
             for i, q in enumerate(quantities):
                 if q.kind == "number":
                     continue
                 glued = any(_GLUE.fullmatch(text[a.end:q.start]) for a in args if a.end <= q.start)
                 mk = self._metric_for(text, ss, q, wide=glued or i in owners or i in series)
+                if i in series and runs[i] != series_run:  # a new list: its own metric word
+                    series_metric, series_run = None, runs[i]
                 if i in series and series_metric is not None:
                     mk = series_metric
                 if mk is None:
@@ -178,10 +222,10 @@ class FactExtractor:
                 elif i in in_list and i not in owners:
                     continue
                 else:
-                    period = self._period(text, periods, q, doc_year)
+                    period = self._period(text, periods, q, last_dated, doc_year, last_part)
                     if period == "":
                         continue
-                    if period is None and not periods:
+                    if period is None and not any(p.end <= q.start for p in periods):
                         period = last_period  # "期內…": the period the text has been speaking of
                 approx = bool(re.search("(" + "|".join(map(re.escape, self.cues["approximate"])) + r")\s*$",
                                         text[max(ss, q.start - 3):q.start])) or q.low is not None
@@ -190,14 +234,19 @@ class FactExtractor:
                 if mm:
                     market = mm.group(1)
                 basis = "QoQ" if find_words(between, self.cues["qoq"]) else ("YoY" if find_words(between, self.cues["yoy"]) else None)
-                out.append(FoundFact(subject, metric, value, q.unit, period, (ss, se), (q.start, q.end), market,
-                                     basis, approx))
+                for who in shared.get(i, [subject]):
+                    out.append(FoundFact(who, metric, value, q.unit, period, (ss, se), (q.start, q.end), market,
+                                         basis, approx))
             firsts = [a for a in args if ss <= a.start < se and a.label == "ORG" and not self._is_source(text, a)]
             if firsts:
                 prev_topic = firsts[0]
-            dated = [p for p in periods if p.year is not None]
+            # the period the text reports on (not a "2024年同期" it compares with)
+            dated = [p for p in periods if p.year is not None and not text.startswith("同期", p.end)]
             if dated:
-                last_period = dated[-1].label
+                last_period, last_dated = dated[-1].label, dated[-1]
+            parted = [p for p in periods if p.part not in ("", "FY")]
+            if parted:
+                last_part = parted[-1].part
         doc._.kg_facts = out
         return doc
 
@@ -223,6 +272,24 @@ class FactExtractor:
                 out.update(zip(run, group))
         return out
 
+    def _each(self, text, args, quantities) -> dict[int, list[Arg]]:
+        """``星河和極光各佔14%``: one value said of each name of a list."""
+        out: dict[int, list[Arg]] = {}
+        for s, e, _ in find_words(text, self.each):
+            after = [i for i, q in enumerate(quantities) if q.start >= e and q.start - e <= 4]
+            names = [a for a in args if a.end <= s and a.label in ("ORG", "PRODUCT")]
+            if not after or not names or s - names[-1].end > 2:
+                continue
+            group = names[-1:]
+            for a in reversed(names[:-1]):
+                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[a.end:group[0].start]):
+                    group.insert(0, a)
+                else:
+                    break
+            if len(group) >= 2:
+                out[after[0]] = group
+        return out
+
     @staticmethod
     def _lists(text: str, quantities: list[Quantity]) -> set[int]:
         """Indexes of quantities in a 、-separated list of two or more."""
@@ -232,9 +299,11 @@ class FactExtractor:
                 out |= {i, i + 1}
         return out
 
-    def _series(self, text, ss, quantities, periods) -> dict[int, str]:
-        """依次/分別: spread a list of values over a period range."""
+    def _series(self, text, ss, quantities, periods) -> tuple[dict[int, str], dict[int, int]]:
+        """依次/分別: spread a list of values over a period range. Returns the period of each value
+        and the list (its cue's offset) it belongs to."""
         out: dict[int, str] = {}
+        runs: dict[int, int] = {}
         for s, e, _ in find_words(text, self.series, ss, quantities[-1].start if quantities else ss):
             vals = [i for i, q in enumerate(quantities) if q.start >= e]
             run = [vals[0]] if vals else []
@@ -248,11 +317,16 @@ class FactExtractor:
                 labels = expand_period_range(before[-2], before[-1])
                 if len(labels) == len(run):
                     out.update(zip(run, labels))
-        return out
+                    runs.update((i, s) for i in run)
+        return out, runs
 
     @staticmethod
-    def _period(text: str, periods: list[Period], q: Quantity, doc_year: int | None) -> str | None:
-        """The period a quantity belongs to; "" when it is ambiguous (a range)."""
+    def _period(text: str, periods: list[Period], q: Quantity, last_dated: Period | None = None,
+                doc_year: int | None = None, last_part: str | None = None) -> str | None:
+        """The period a quantity belongs to; "" when it is ambiguous (a range). A quarter without a year
+        is of the year of the sentence, else of ``last_dated`` (the period the text last named, a fiscal
+        year making it fiscal), else of ``doc_year``; ``last_part`` is the part of a year that
+        "2024年同期" means."""
         before = [p for p in periods if p.end <= q.start]
         if not before:
             # English puts the period after the figure ("$35.1 billion in the third quarter of 2025")
@@ -264,12 +338,16 @@ class FactExtractor:
         p = before[-1]
         if len(before) >= 2 and before[-2].end <= p.start and re.fullmatch(r"\s*[至到~-]\s*", text[before[-2].end:p.start]):
             return ""  # a range of periods with a single value
+        if p.part == "" and p.year is not None and text.startswith("同期", p.end):
+            parts = [b.part for b in periods if b.part not in ("", "FY")] or ([last_part] if last_part else [])
+            return f"{p.year}-{parts[0]}" if parts else p.label
         if p.year is None:
-            years = [b for b in before if b.year is not None]
+            years = [b for b in before if b.year is not None] or ([last_dated] if last_dated else [])
             year = years[-1].year if years else doc_year
             if year is None:
                 return p.label
-            return f"{year}-{p.part}" if p.part not in ("", "FY") else str(year)
+            fiscal = "FY" if years and years[-1].label.startswith("FY") else ""
+            return f"{fiscal}{year}-{p.part}" if p.part not in ("", "FY") else f"{fiscal}{year}"
         return p.label
 
 

@@ -33,6 +33,18 @@ _CLAUSE = re.compile(r"[，,；;：:]")
 _AFTER = re.compile(r"(?:\s*[和、及与與,，]\s*(?:超|约|約|近|逾)?\s*\d+(?:\.\d+)?\s*[%％])*\s*(?:左右|以上|上下)?\s*的?\s*")
 
 
+def _name_list(text: str, args, before: int) -> list[Arg]:
+    """The list of names (``星河、極光和天穹``) that ends last before offset ``before``."""
+    names = [a for a in args if a.end <= before and a.label in ("ORG", "PRODUCT")]
+    group = names[-1:]
+    for a in reversed(names[:-1]):
+        if re.fullmatch(r"\s*[、,，和及与與]\s*", text[a.end:group[0].start]):
+            group.insert(0, a)
+        else:
+            break
+    return group
+
+
 def _bracketed(text: str, a: Arg, args) -> bool:
     """True when ``a`` stands in brackets right after another name: ``星河(Xinghe)``,
     ``星河(上市編號:XH)`` — another name of that entity or a note on it, not a second subject."""
@@ -261,13 +273,7 @@ class FactExtractor:
                     run.append(i)
                 else:
                     break
-            names = [a for a in args if a.end <= s and a.label in ("ORG", "PRODUCT")]
-            group = names[-1:]
-            for a in reversed(names[:-1]):
-                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[a.end:group[0].start]):
-                    group.insert(0, a)
-                else:
-                    break
+            group = _name_list(text, args, s)
             if run and len(group) == len(run) and (not group or s - group[-1].end <= 2):
                 out.update(zip(run, group))
         return out
@@ -277,16 +283,8 @@ class FactExtractor:
         out: dict[int, list[Arg]] = {}
         for s, e, _ in find_words(text, self.each):
             after = [i for i, q in enumerate(quantities) if q.start >= e and q.start - e <= 4]
-            names = [a for a in args if a.end <= s and a.label in ("ORG", "PRODUCT")]
-            if not after or not names or s - names[-1].end > 2:
-                continue
-            group = names[-1:]
-            for a in reversed(names[:-1]):
-                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[a.end:group[0].start]):
-                    group.insert(0, a)
-                else:
-                    break
-            if len(group) >= 2:
+            group = _name_list(text, args, s)
+            if after and len(group) >= 2 and s - group[-1].end <= 2:
                 out[after[0]] = group
         return out
 

@@ -231,7 +231,8 @@ def load_ontology(directory: str | None = None) -> Ontology:
     for row in _read_tsv(d / "metrics.tsv"):
         if row["metric"] not in onto.metrics:
             raise OntologyError(f"{d / 'metrics.tsv'}: metric {row['metric']!r} is not a kg:Metric in kg.ttl")
-        onto.metrics[row["metric"]].update(kind=row["kind"], base=row["base"] if row["base"] != "-" else None,
+        # base: the metric(s) a growth metric is the growth of ("salesVolume|deliveries")
+        onto.metrics[row["metric"]].update(kind=row["kind"], base=tuple(row["base"].split("|")) if row["base"] != "-" else None,
                                            words=_words(row["zh_hant"], row["zh_hans"], row["en"]))
     for row in _read_tsv(d / "units.tsv"):
         target = onto.currencies if row["kind"] == "currency" else onto.count_units

@@ -108,3 +108,33 @@ def test_facts_subject_is_not_the_name_in_brackets_or_the_market(run_text):
     doc = run_text("星河科技(Xinghe)首季營收為12億元。天穹電子在全球手機極光市場拿下20%份額。")
     subjects = {(f.subject.text, f.metric) for f in doc._.kg_facts}
     assert {("星河科技", "revenue"), ("天穹电子", "marketShare")} <= subjects
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a 分別 list over a list of periods, a range inside it spread out
+    ("星河科技在2022年、2023年和2024年的營收分別為1億元、2億元和3億元。",
+     {("星河科技", "revenue", 100_000_000, "CNY", "2022"), ("星河科技", "revenue", 200_000_000, "CNY", "2023"),
+      ("星河科技", "revenue", 300_000_000, "CNY", "2024")}),
+    ("星河科技的淨虧損在2022年至2023年、2024年前九個月分別為1億元、2億元和3億元。",
+     {("星河科技", "netProfit", -100_000_000, "CNY", "2022"), ("星河科技", "netProfit", -200_000_000, "CNY", "2023"),
+      ("星河科技", "netProfit", -300_000_000, "CNY", "2024-9M")}),
+    # as many names as values, without 分別
+    ("極光科技和天穹電子的市值為12億美元和9億美元。",
+     {("極光科技", "marketCap", 1_200_000_000, "USD", None), ("天穹電子", "marketCap", 900_000_000, "USD", None)}),
+    # the growth of deliveries is sales growth; the metric word after 的
+    ("星河汽車10月交付了3654輛，同比增長25%。", {("星河汽車", "salesGrowth", 0.25, "ratio", None)}),
+    ("星河科技以4150萬台的出貨量居首。", {("星河科技", "salesVolume", 41_500_000, "unit", None)}),
+    # 半年度 is the first half; the next sentence's figure keeps that period
+    ("星河科技發布2025年半年度財報。公司實現淨利潤10億元。", {("星河科技", "netProfit", 1_000_000_000, "CNY", "2025-H1")}),
+])
+def test_facts_lists_periods_and_metric_words(run_text, text, expected):
+    from kg.normalise import same_length_convert
+
+    got = facts(run_text(text))
+    want = {(same_length_convert(a), *rest) for a, *rest in expected}
+    assert want <= got
+
+
+def test_facts_a_company_figure_is_the_organisations_not_a_products(run_text):
+    doc = run_text("星河科技受惠於極光X1出貨暢旺，公告9月營收184億元。")
+    assert {f.subject.text for f in doc._.kg_facts if f.metric == "revenue"} == {"星河科技"}

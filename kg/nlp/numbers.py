@@ -157,7 +157,7 @@ class Period:
 
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PERIOD = re.compile(r"(?:((?:19|20)\d{2})\s*(?:年度?|财年|財年|fiscal year|FY)?\s*)?"
-                     r"(?:(?:第?([一二三四1-4])(?:季度|季))|Q([1-4])|([上下])半年|(前三季|前3季|全年)|(财年|財年))"
+                     r"(?:(?:第?([一二三四1-4])(?:季度|季))|Q([1-4])|([上下]|(?<=年)(?=半年度))半年|(前三季|前3季|前九個月|前九个月|前9個月|前9个月|全年)|(财年|財年))"
                      r"|((?:19|20)\d{2})\s*(财年|財年|年度|年)|FY\s?((?:19|20)?\d{2})")
 
 
@@ -250,8 +250,8 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         year = int(g[0]) if g[0] else None
         if g[1] or g[2]:
             part = f"Q{_QUARTER[g[1] or g[2]]}"
-        elif g[3]:
-            part = "H1" if g[3] == "上" else "H2"
+        elif g[3] is not None:  # 上半年, 下半年, 半年度 (the first half's report)
+            part = "H2" if g[3] == "下" else "H1"
         elif g[4]:
             part = "9M" if g[4].startswith("前") else ""
         else:

@@ -45,6 +45,41 @@ def _name_list(text: str, args, before: int) -> list[Arg]:
     return group
 
 
+def _resolved(periods: list[Period], last: Period | None) -> list[Period]:
+    """The periods of a sentence with the year a yearless one takes (from the period before it, else
+    from ``last``, the text's last dated period)."""
+    out, year = [], last.year if last else None
+    for p in periods:
+        if p.year is None and year is not None and p.part not in ("", "FY"):
+            p = Period(p.start, p.end, f"{year}-{p.part}", year, p.part)
+        year = p.year if p.year is not None else year
+        out.append(p)
+    return out
+
+
+def _period_chain(text: str, periods: list[Period]) -> list[str]:
+    """The periods a 分別 list runs over: the chain of periods ending last, joined by 、 or 和 (each one)
+    or by 至 (every period of the range): ``2022年至2024年、2025年前九個月`` gives four."""
+    labels: list[str] = []
+    i = len(periods) - 1
+    while i >= 0:
+        p = periods[i]
+        joint = text[periods[i - 1].end:p.start] if i > 0 else None
+        if joint is not None and re.fullmatch(r"\s*[至到~～—-]\s*", joint):
+            span = expand_period_range(periods[i - 1], p)
+            if not span:
+                return []
+            labels[:0] = span
+            i -= 2
+            joint = text[periods[i].end:periods[i + 1].start] if i >= 0 else None
+        else:
+            labels.insert(0, p.label)
+            i -= 1
+        if joint is None or not re.fullmatch(r"\s*[、,，和及与與]\s*", joint):
+            break
+    return labels
+
+
 def _bracketed(text: str, a: Arg, args) -> bool:
     """True when ``a`` stands in brackets right after another name: ``星河(Xinghe)``,
     ``星河(上市編號:XH)`` — another name of that entity or a note on it, not a second subject."""
@@ -79,7 +114,7 @@ class FactExtractor:
         self.onto = onto = load_ontology(ontology)
         self.loss_words = tuple(sorted(onto.cues.get("loss", ()), key=len, reverse=True))
         self.metric_words = WordTable((w, m) for m, info in onto.metrics.items() for w in info.get("words", ()))
-        self.growth_of = {info["base"]: m for m, info in onto.metrics.items() if info.get("base")}
+        self.growth_of = {b: m for m, info in onto.metrics.items() for b in info.get("base") or ()}
         self.cues = onto.cues
         self.series = onto.lexicon.get("series", ())
         self.pronouns = tuple(onto.lexicon.get("anaphor_org", ()))
@@ -94,7 +129,10 @@ class FactExtractor:
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
 
-    def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None) -> Arg | None:
+    def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None,
+                 money: bool = False) -> Arg | None:
+        """The entity a figure is about. ``money``: a company's figure (revenue, profit), so an
+        organisation of the sentence is preferred to a product named nearer the number."""
         cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")
                  and not self._is_source(text, a) and not _PREPOSITION.search(text[max(ss, a.start - 2):a.start])
                  and not _bracketed(text, a, args)
@@ -104,6 +142,8 @@ class FactExtractor:
                  and a.label in ("ORG", "PRODUCT")]
         if glued:
             return glued[-1]
+        if money and any(a.label == "ORG" for a in cands):
+            cands = [a for a in cands if a.label == "ORG"]
         if cands:
             # a pronoun after the last name ("…阿里雲…，其經調整EBITA") points back to the sentence topic
             return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
@@ -129,6 +169,10 @@ class FactExtractor:
                 if self.onto.metrics[m]["kind"] == "ratio" and (tail.startswith(w) or re.match(
                         rf"[^\s，,。；;、的]{{1,4}}{re.escape(w)}", tail)):
                     return m, q.end
+        if q.kind in ("money", "count") and text.startswith("的", q.end):  # "以4150萬台的出貨量"
+            for w, m in self.metric_words.items():
+                if self.onto.metrics[m]["kind"] == q.kind and text.startswith(w, q.end + 1):
+                    return m, q.end
         lo = max(ss, q.start - MAX_METRIC_GAP)
         if not wide:  # the metric word of a number stands in its own clause
             cut = [m.end() for m in _CLAUSE.finditer(text, lo, q.start) if not (text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit())]
@@ -150,6 +194,8 @@ class FactExtractor:
         if not found:
             return None
         s, e, w = found[-1]
+        if text.startswith("率", e) and self.onto.metrics[self.metric_words[w]]["kind"] != "ratio":
+            return None  # "淨利潤率": a margin that is none of the metrics
         # "EBITDA為1,408億元", "每股虧損0.03元": a measure that is none of the metrics stands closer
         for os_, oe, _ in find_words(text, self.other_measures, lo, q.start):
             if os_ >= s or oe >= e or (s - oe <= 3 and not _CLAUSE.search(text, oe, s)):
@@ -224,11 +270,10 @@ class FactExtractor:
                 if anchor < q.start and value > 0 and self.onto.metrics[metric]["kind"] == "money" and \
                         any(text.startswith(w, anchor) for w in self.loss_words):
                     value = -value  # "淨虧損1.5億元": a loss is a negative profit
-                subject = owners.get(i) or self._subject(text, args, ss, q, min(anchor, q.start), prev_topic)
+                subject = owners.get(i) or self._subject(text, args, ss, q, min(anchor, q.start), prev_topic,
+                                                         money=self.onto.metrics[metric]["kind"] == "money")
                 if subject is None:
                     continue
-                if find_words(text[subject.end:min(anchor, q.start) + 1], self.segments) and subject.end < anchor:
-                    continue  # a business segment's figure, not the company's
                 if i in series:
                     period = series[i]
                 elif i in in_list and i not in owners:
@@ -253,7 +298,7 @@ class FactExtractor:
             if firsts:
                 prev_topic = firsts[0]
             # the period the text reports on (not a "2024年同期" it compares with)
-            dated = [p for p in periods if p.year is not None and not text.startswith("同期", p.end)]
+            dated = [p for p in _resolved(periods, last_dated) if p.year is not None and not text.startswith("同期", p.end)]
             if dated:
                 last_period, last_dated = dated[-1].label, dated[-1]
             parted = [p for p in periods if p.part not in ("", "FY")]
@@ -275,6 +320,19 @@ class FactExtractor:
                     break
             group = _name_list(text, args, s)
             if run and len(group) == len(run) and (not group or s - group[-1].end <= 2):
+                out.update(zip(run, group))
+        # "星河和極光的市值為12億美元和9億美元": as many names as values, in one clause, without 分別
+        for i in range(len(quantities) - 1):
+            run = [i]
+            while run[-1] + 1 < len(quantities) and re.fullmatch(
+                    r"\s*[、和及与與]\s*", text[quantities[run[-1]].end:quantities[run[-1] + 1].start]):
+                run.append(run[-1] + 1)
+            if len(run) < 2 or any(j in out for j in run) or (i > 0 and i - 1 in run):
+                continue
+            q0 = quantities[i]
+            group = _name_list(text, [a for a in args if a.end <= q0.start], q0.start)
+            if len(group) == len(run) and not _CLAUSE.search(text, group[0].start, q0.start) and \
+                    not any(q.start < q0.start and q.start > group[-1].end for q in quantities):
                 out.update(zip(run, group))
         return out
 
@@ -310,12 +368,10 @@ class FactExtractor:
                     run.append(i)
                 else:
                     break
-            before = [p for p in periods if p.end <= s]
-            if len(before) >= 2:
-                labels = expand_period_range(before[-2], before[-1])
-                if len(labels) == len(run):
-                    out.update(zip(run, labels))
-                    runs.update((i, s) for i in run)
+            labels = _period_chain(text, [p for p in periods if p.end <= s])
+            if len(labels) >= 2 and len(labels) == len(run):
+                out.update(zip(run, labels))
+                runs.update((i, s) for i in run)
         return out, runs
 
     @staticmethod

@@ -99,7 +99,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'&.-]*")
 
 
 def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: int, nearest: bool = True,
-                  n_sentence: int = 2, words: bool = False) -> list[str]:
+                  n_sentence: int = 2, words: bool = False, tagged: Sequence[tuple] | None = None) -> list[str]:
     """The features of one candidate pair (strings; hashed by the model).
 
     ``triggers`` is a compiled regex of the ontology's trigger words; ``rules`` maps
@@ -107,7 +107,9 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
     ``n_between`` counts the mentions between the two, ``nearest`` says that no mention of the
     object's class stands between them, ``n_sentence`` counts the mentions of the sentence (in a
     sentence of many names, any one pair is less likely related); ``words`` adds the Latin words
-    between and around the pair (for English, where characters say little).
+    between and around the pair (for English, where characters say little); ``tagged`` is the text's
+    segmentation into (start, end, word, tag) (:func:`kg.nlp.segment.tagged_words`): the words and
+    verbs between the pair and the words around it.
     """
     s, o = cand.subject, cand.object
     first, second = (s, o) if s.start < o.start else (o, s)
@@ -136,6 +138,8 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
         f += [f"w2={a}_{b}|{order}" for a, b in zip(ws, ws[1:])]
         f.append(f"wl={'_'.join(w.lower() for w in _WORD.findall(text[max(cand.sentence[0], first.start - 24):first.start])[-2:])}|{types}")
         f.append(f"wr={'_'.join(w.lower() for w in _WORD.findall(text[second.end:second.end + 24])[:2])}|{types}")
+    if tagged:
+        f += _word_features(tagged, first, second, order, types)
     left = text[max(cand.sentence[0], first.start - 4):first.start]
     right = text[second.end:min(cand.sentence[1], second.end + 4)]
     f += [f"l1={left[-1:]}|{order}", f"l2={left[-2:]}|{order}", f"r1={right[:1]}|{order}", f"r2={right[:2]}|{order}"]
@@ -153,14 +157,37 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
     return f
 
 
+def _word_features(tagged: Sequence[tuple], first, second, order: str, types: str) -> list[str]:
+    """The segmented words between two mentions (each, and the verbs among them: the first and the
+    last one), and the word just before the first and just after the second."""
+    starts = [w[0] for w in tagged]
+    lo, hi = bisect_left(starts, first.end), bisect_left(starts, second.start)
+    inside = [w for w in tagged[lo:hi] if w[1] <= second.start and w[2].strip()]
+    f = [f"jw={w[2]}|{order}" for w in inside]
+    verbs = [w[2] for w in inside if w[3].startswith("v")]
+    f += [f"jv={v}|{types}" for v in verbs]
+    if verbs:
+        f += [f"jvf={verbs[0]}|{order}", f"jvl={verbs[-1]}|{types}"]
+    else:
+        f.append(f"jnov|{types}")
+    k = bisect_left(starts, first.start) - 1
+    if k >= 0:
+        f.append(f"jwl={tagged[k][2]}|{types}")
+    k = bisect_left(starts, second.end)
+    if k < len(tagged):
+        f.append(f"jwr={tagged[k][2]}|{types}")
+    return f
+
+
 class PairModel:
     """One logistic output per predicate over hashed sparse features."""
 
     def __init__(self, predicates: Sequence[str], rows: dict[int, np.ndarray] | None = None,
                  bias: np.ndarray | None = None, thresholds: dict[str, float] | None = None,
-                 words: bool = False) -> None:
+                 words: bool = False, tagged: bool = False) -> None:
         self.predicates = list(predicates)
         self.words = words  # whether its features include the Latin words (pair_features(words=True))
+        self.tagged = tagged  # ... and the segmented words (pair_features(tagged=...))
         self.rows = rows or {}
         self.bias = bias if bias is not None else np.zeros(len(self.predicates), dtype=np.float32)
         self.thresholds = thresholds or {}
@@ -182,7 +209,7 @@ class PairModel:
         np.savez_compressed(path / "weights.npz", keys=keys, values=values, bias=self.bias.astype(np.float32))
         (path / "meta.json").write_text(json.dumps({"extractor": EXTRACTOR, "predicates": self.predicates,
                                                     "thresholds": self.thresholds, "max_gap": MAX_GAP,
-                                                    "words": self.words,
+                                                    "words": self.words, "tagged": self.tagged,
                                                     "buckets": N_BUCKETS, **(meta or {})},
                                                    ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -193,7 +220,7 @@ def load_pairs(path: str | Path) -> PairModel:
     data = np.load(path / "weights.npz")
     rows = {int(k): v.astype(np.float32) for k, v in zip(data["keys"], data["values"])}
     return PairModel(meta["predicates"], rows, data["bias"].astype(np.float32), meta.get("thresholds", {}),
-                     meta.get("words", False))
+                     meta.get("words", False), meta.get("tagged", False))
 
 
 def train_pairs(examples: list[tuple[list[str], set[str]]], predicates: Sequence[str], *, epochs: int = 12,

@@ -4,6 +4,8 @@
     python eval/news/build.py check FILE.jsonl...   check batches of annotated snippets
     python eval/news/build.py add FILE.jsonl...     append checked batches to eval/news/snippets.jsonl
                                                     (new ids, duplicates and over-quota sites left out)
+    python eval/news/build.py add --split train B...   the same, every record into train (none from a
+                                                    site group already in dev or test)
     python eval/news/build.py split                 give a split to every site group that has none
     python eval/news/build.py build                 eval/news/snippets.jsonl -> split layout + counts
     python eval/news/build.py counts                print the counts the README shows
@@ -308,14 +310,17 @@ def site_group(site: str) -> str:
     return ".".join(parts[-2:])
 
 
-def add(paths: list[Path]) -> int:
+def add(paths: list[Path], to_split: str | None = None) -> int:
     """Append the records of checked batches to snippets.jsonl under new ids ``<script>-NNN``.
 
     A record is left out when its text (or its page and first sentence) is already there, or when
-    its site already holds its share of the corpus; every batch must pass ``check`` first."""
+    its site already holds its share of the corpus; every batch must pass ``check`` first.
+    ``to_split`` (``--split train``) puts every record in that split, leaving out those whose site
+    group is already in another one: training text added later never touches dev or test."""
     if any(check([p]) for p in paths):
         return 1
     old = load(SNIPPETS) if SNIPPETS.exists() else []
+    group_split = {site_group(r["site"]): r["split"] for r in old if r.get("split")}
     new = [r for p in paths for r in load(p)]
     total = len(old) + len(new)
     per_site = Counter(r["site"] for r in old)
@@ -336,6 +341,11 @@ def add(paths: list[Path]) -> int:
         if per_site[r["site"]] >= cap:
             dropped[f"site over {cap}"] += 1
             continue
+        if to_split and group_split.get(site_group(r["site"]), to_split) != to_split:
+            dropped[f"site group in {group_split[site_group(r['site'])]}"] += 1
+            continue
+        if to_split:
+            r["split"] = to_split
         next_n[r["script"]] += 1
         r["batch_id"] = r.pop("id")
         r = {"id": f"{r['script']}-{next_n[r['script']]:03d}", **r}
@@ -440,7 +450,15 @@ def main(argv: list[str]) -> int:
     if argv[0] == "check":
         return check([Path(p) for p in argv[1:]])
     if argv[0] == "add":
-        return add([Path(p) for p in argv[1:]])
+        args = argv[1:]
+        to_split = None
+        if "--split" in args:
+            k = args.index("--split")
+            to_split = args[k + 1]
+            if to_split not in SPLITS:
+                raise SystemExit(f"--split {to_split}: expected one of {', '.join(SPLITS)}")
+            args = args[:k] + args[k + 2:]
+        return add([Path(p) for p in args], to_split)
     if argv[0] == "agree":
         rep = agree(Path(argv[1]), Path(argv[2]))
         if "--json" in argv:

@@ -90,7 +90,7 @@ def split_examples(folder: Path, *, ner="default", nameness="default", lang: str
     golds = _gold_by_doc(folder / "relations_gold.jsonl")
     out = []
     for stem, sdoc in _split_docs(folder, nlp, "kg_pairs", lang):
-        for cand, feats in proposer.featurize(sdoc, words=lang != "zh"):
+        for cand, feats in proposer.featurize(sdoc, words=lang != "zh", tagged=lang == "zh"):
             out.append((cand, feats, _labels(cand, golds.get(stem, []), onto), stem))
     return out
 
@@ -141,8 +141,9 @@ def corpus_examples(dataset: str, data_dir: Path = Path("../shared/data"), *, sp
     return list(merged.values())
 
 
-MIN_PRECISION = 0.5  # a predicate's proposals must be right this often on dev to be added at all
+MIN_PRECISION = 0.6  # a predicate's proposals must be right this often on dev to be added at all
 MIN_SUPPORT = 3  # ... over at least this many right proposals
+L2_NAMES = 3e-2  # the nameness check leans on word lists and shapes more than on single characters
 
 
 def _thresholds(model: PairModel, dev: list[tuple]) -> dict[str, float]:
@@ -217,7 +218,7 @@ def train_nameness(root: Path = Path("eval/news"), out: Path = Path("kg/models/n
     train = mention_examples(root / "train", ner=ner, lang=lang)
     dev = mention_examples(root / "dev", ner=ner, lang=lang)
     model = train_pairs([(f, {"name"} if ok else set()) for f, ok, _, kept in train if not kept], ["name"],
-                        epochs=epochs, seed=seed, positive_weight=1.0)
+                        epochs=epochs, seed=seed, positive_weight=1.0, l2=L2_NAMES)
     n_gold = sum(1 for line in (root / "dev" / "entities_gold.jsonl").read_text(encoding="utf-8").splitlines()
                  if line.strip() and json.loads(line)["doc"].startswith(("hant", "hans") if lang == "zh" else ("en",)))
     model.thresholds = _name_thresholds(model, dev, n_gold)
@@ -248,7 +249,7 @@ def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/
     extra = [e for name in corpora for e in corpus_examples(name, data_dir, ner=ner)]
     model = train_pairs([(f, g) for _, f, g, _ in train + extra], predicates, epochs=epochs, seed=seed,
                         weights=[1.0] * len(train) + [corpus_weight] * len(extra))
-    model.words = lang != "zh"
+    model.words, model.tagged = lang != "zh", lang == "zh"
     model.thresholds = _thresholds(model, dev)
     positives = sum(1 for *_, g, _ in train if g)
     meta = {"lang": lang, "threshold": {p: t for p, t in model.thresholds.items() if t <= 1},

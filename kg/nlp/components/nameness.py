@@ -35,18 +35,38 @@ def _shape(text: str) -> str:
     return "".join(out)[:8]
 
 
-def mention_features(text: str, start: int, end: int, label: str) -> list[str]:
-    """Features of the mention ``text[start:end]`` with its label.
+def _lexicon() -> dict[str, tuple[str, ...]]:
+    global _LEX
+    if _LEX is None:
+        from ...ontology import load_ontology
 
-    >>> "last2=公司|ORG" in mention_features("那家星河公司表示", 2, 6, "ORG")
-    True
+        lex = load_ontology().lexicon
+        _LEX = {k: tuple(lex.get(k, ())) for k in ("org_suffix", "org_head", "surname", "not_name")}
+    return _LEX
+
+
+_LEX: dict[str, tuple[str, ...]] | None = None
+
+
+def mention_features(text: str, start: int, end: int, label: str) -> list[str]:
+    """Features of the mention ``text[start:end]`` with its label, and what the ontology's word
+    lists say of it (ends with an organisation suffix or head word, starts with a surname, is a
+    listed non-name): those carry over to names the training text never had.
+
+    >>> f = mention_features("那家星河公司表示", 2, 6, "ORG")
+    >>> "last2=公司|ORG" in f, "head=True|ORG" in f
+    (True, True)
     """
     m = text[start:end]
+    lex = _lexicon()
+    head = any(m.endswith(w) and len(m) > len(w) for w in lex["org_suffix"] + lex["org_head"])
     f = ["bias", f"label={label}", f"len={min(len(m), 12)}|{label}", f"shape={_shape(m)}|{label}",
          f"first={m[:1]}|{label}", f"last={m[-1:]}|{label}", f"first2={m[:2]}|{label}", f"last2={m[-2:]}|{label}",
          f"whole={m}|{label}", f"left={text[max(0, start - 1):start]}|{label}", f"right={text[end:end + 1]}|{label}",
          f"left2={text[max(0, start - 2):start]}", f"right2={text[end:end + 2]}",
-         f"digit={bool(_DIGIT.search(m))}|{label}", f"latin={bool(_LATIN.search(m))}|{label}"]
+         f"digit={bool(_DIGIT.search(m))}|{label}", f"latin={bool(_LATIN.search(m))}|{label}",
+         f"head={head}|{label}", f"surname={m[:1] in lex['surname']}|{label}|{min(len(m), 5)}",
+         f"notname={m in lex['not_name']}|{label}"]
     f += [f"c={ch}|{label}" for ch in set(m)]
     f += [f"b={m[i:i + 2]}" for i in range(len(m) - 1)]
     return f

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ...pairs import EXTRACTOR, candidate_pairs, default_pairs_model, load_pairs, pair_features
+from ..segment import tagged_words
 from ..text import sentence_spans, word_regex
 from .frames import FoundRelation, doc_args, mask
 
@@ -38,10 +39,12 @@ class PairProposer:
         if not Doc.has_extension("kg_relations"):
             Doc.set_extension("kg_relations", default=None)
 
-    def featurize(self, doc: Doc, words: bool | None = None):
+    def featurize(self, doc: Doc, words: bool | None = None, tagged: bool | None = None):
         """(candidate, features) for every candidate pair of ``doc`` (``words``: add the Latin words;
-        by default as the model was trained)."""
+        ``tagged``: add the segmented words; by default as the model was trained)."""
         words = (self.model.words if self.model is not None else False) if words is None else words
+        tagged = (self.model.tagged if self.model is not None else False) if tagged is None else tagged
+        segmentation = tagged_words(doc) if tagged else None
         args = doc_args(doc, self.onto)
         text = mask(doc.text, args)
         args = [a for a in args if text[a.start:a.end].strip()]
@@ -59,7 +62,8 @@ class PairProposer:
             nearest = not any(a.cls == c.object.cls for a in inside)
             ss, se = c.sentence
             n_sentence = bisect_left(starts, se) - bisect_left(starts, ss)
-            out.append((c, pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence, words)))
+            out.append((c, pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence, words,
+                                         segmentation)))
         return out
 
     def __call__(self, doc: Doc) -> Doc:

@@ -86,3 +86,14 @@ def _facts(doc):
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))
+
+
+def test_english_change_named_after_the_figure():
+    from kg.extract import Pipelines, extract_document
+    from kg.records import Document
+
+    doc = Document(id="t", text="Xinghe Corp reported revenue of NT$41.5 billion, an 11.4% increase from the "
+                                "previous quarter and up 16.3% from a year earlier.", lang="en")
+    ex = extract_document(doc, Pipelines())
+    got = {(f.metric, round(f.value, 3)) for f in ex.facts}
+    assert {("revenue", 41_500_000_000), ("revenueGrowth", 0.114), ("revenueGrowth", 0.163)} <= got

@@ -149,6 +149,19 @@ class FactExtractor:
             return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
         return prev_topic
 
+    def _trailing_change(self, text: str, q: Quantity, se: int) -> str:
+        """The English change words right after a percentage (``12.3 percent year-on-year decline``,
+        ``38.8% year on year``), up to the last of them; "" when there are none."""
+        if q.kind != "percent" or _CJK.search(text, q.end, min(se, q.end + 3)):
+            return ""
+        window = text[q.end:min(se, q.end + 32)]
+        window = re.split(r"[,;:(]", window)[0]
+        found = [m for k in ("growth", "decline", "yoy", "qoq") for m in find_words(window, self.cues[k])
+                 if not _CJK.search(m[2])]
+        if not found or min(m[0] for m in found) > 12:
+            return ""
+        return window[:max(m[1] for m in found)]
+
     def _names_market(self, text: str, a: Arg) -> bool:
         """``在全球手機極光市場拿下20%``: a name that qualifies a market is not what the figure is about
         (but ``星河的市場份額`` is: there the market word begins a metric word)."""
@@ -246,11 +259,18 @@ class FactExtractor:
             owners = self._respectively(text, args, quantities)
             shared = self._each(text, args, quantities)
             series_metric, series_run = None, None
+            sentence_metric = None
             for i, q in enumerate(quantities):
                 if q.kind == "number":
                     continue
                 glued = any(_GLUE.fullmatch(text[a.end:q.start]) for a in args if a.end <= q.start)
                 mk = self._metric_for(text, ss, q, wide=glued or i in owners or i in series)
+                trailing = self._trailing_change(text, q, se)
+                if trailing and (mk is None or mk[1] < q.start - MAX_METRIC_GAP // 2):
+                    # "an 11.4% increase in revenue": English names the change, then the metric, after the figure
+                    after = find_words(text, tuple(self.metric_words), q.end, q.end + len(trailing) + 20)
+                    mk = (self.metric_words[after[0][2]], after[0][0]) if after else \
+                        (mk or self._metric_for(text, ss, q, wide=True) or sentence_metric)
                 if i in series and runs[i] != series_run:  # a new list: its own metric word
                     series_metric, series_run = None, runs[i]
                 if i in series and series_metric is not None:
@@ -259,10 +279,11 @@ class FactExtractor:
                     continue
                 if i in series and series_metric is None:
                     series_metric = mk
+                sentence_metric = mk  # "revenue of …, an 11.4% increase … and up 16.3%": one metric, several changes
                 metric, anchor = mk
                 if not glued and re.search(r"(远低于|远高于|低于|高于|远超|不及|相比)", text[anchor:q.start]):
                     continue  # a figure given for comparison, of no named entity
-                between = text[anchor:q.start] if anchor < q.start else ""
+                between = (text[anchor:q.start] if anchor < q.start else "") + (" " + trailing if trailing else "")
                 got = self._kind_ok(metric, q, between)
                 if got is None:
                     continue

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..numbers import Period, Quantity, expand_period_range, find_periods, find_quantities
-from ..text import Arg, WordTable, find_words, sentence_spans
+from ..text import Arg, WordTable, find_words, sentence_spans, word_regex
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 from .relations import doc_args
@@ -27,7 +27,6 @@ from .relations import doc_args
 __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 
 MAX_METRIC_GAP = 60
-_GLUE = re.compile(r"(的|以|为|為|达|達|达到|達到)?\s*")
 _CLAUSE = re.compile(r"[，,；;：:]")
 # after a share: the rest of a list of shares and a qualifier ("35%和 7% 左右的"), before the metric word
 _AFTER = re.compile(r"(?:\s*[和、及与與,，]\s*(?:超|约|約|近|逾)?\s*\d+(?:\.\d+)?\s*[%％])*\s*(?:左右|以上|上下)?\s*的?\s*")
@@ -89,7 +88,6 @@ def _bracketed(text: str, a: Arg, args) -> bool:
         return False
     before = text[:opened].rstrip()
     return any(b.end == len(before) for b in args if b is not a)
-_PREPOSITION = re.compile(r"(在|于|於|向|对|對|为|為|从|從|跟)$")  # a name after these is not what a figure is about
 
 
 @dataclass(frozen=True)
@@ -123,6 +121,12 @@ class FactExtractor:
         self.sources = tuple(onto.lexicon.get("source_marker", ()))
         self.respectively = tuple(onto.lexicon.get("respectively", ()))
         self.each = tuple(onto.lexicon.get("each", ()))
+        # "星河的42%", "星河以12%": the words that glue a name to its figure; "在星河…": a name after
+        # a preposition is not what a figure is about; "遠低於": a figure given for comparison
+        self.glue = re.compile("(" + "|".join(map(re.escape, sorted(onto.lexicon.get("figure_glue", ()), key=len, reverse=True))) + r")?\s*")
+        self.preposition = word_regex(onto.lexicon.get("figure_preposition", ()))
+        self.comparison = word_regex(onto.lexicon.get("comparison", ()))
+        self.same_period = tuple(onto.lexicon.get("same_period", ()))
         self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.market_nouns = tuple(onto.lexicon.get("market_noun", ()))
@@ -134,11 +138,11 @@ class FactExtractor:
         """The entity a figure is about. ``money``: a company's figure (revenue, profit), so an
         organisation of the sentence is preferred to a product named nearer the number."""
         cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")
-                 and not self._is_source(text, a) and not _PREPOSITION.search(text[max(ss, a.start - 2):a.start])
+                 and not self._is_source(text, a) and not self._after_preposition(text, a, ss)
                  and not _bracketed(text, a, args)
                  and not self._names_market(text, a)]
         # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
-        glued = [a for a in args if a.end <= q.start and _GLUE.fullmatch(text[a.end:q.start])
+        glued = [a for a in args if a.end <= q.start and self.glue.fullmatch(text[a.end:q.start])
                  and a.label in ("ORG", "PRODUCT")]
         if glued:
             return glued[-1]
@@ -161,6 +165,10 @@ class FactExtractor:
         if not found or min(m[0] for m in found) > 12:
             return ""
         return window[:max(m[1] for m in found)]
+
+    def _after_preposition(self, text: str, a: Arg, ss: int) -> bool:
+        before = text[max(ss, a.start - 3):a.start]
+        return self.preposition is not None and any(m.end() == len(before) for m in self.preposition.finditer(before))
 
     def _names_market(self, text: str, a: Arg) -> bool:
         """``在全球手機極光市場拿下20%``: a name that qualifies a market is not what the figure is about
@@ -263,7 +271,7 @@ class FactExtractor:
             for i, q in enumerate(quantities):
                 if q.kind == "number":
                     continue
-                glued = any(_GLUE.fullmatch(text[a.end:q.start]) for a in args if a.end <= q.start)
+                glued = any(self.glue.fullmatch(text[a.end:q.start]) for a in args if a.end <= q.start)
                 mk = self._metric_for(text, ss, q, wide=glued or i in owners or i in series)
                 trailing = self._trailing_change(text, q, se)
                 if trailing and (mk is None or mk[1] < q.start - MAX_METRIC_GAP // 2):
@@ -281,7 +289,7 @@ class FactExtractor:
                     series_metric = mk
                 sentence_metric = mk  # "revenue of …, an 11.4% increase … and up 16.3%": one metric, several changes
                 metric, anchor = mk
-                if not glued and re.search(r"(远低于|远高于|低于|高于|远超|不及|相比)", text[anchor:q.start]):
+                if not glued and self.comparison is not None and self.comparison.search(text, anchor, max(anchor, q.start)):
                     continue  # a figure given for comparison, of no named entity
                 between = (text[anchor:q.start] if anchor < q.start else "") + (" " + trailing if trailing else "")
                 got = self._kind_ok(metric, q, between)
@@ -319,7 +327,8 @@ class FactExtractor:
             if firsts:
                 prev_topic = firsts[0]
             # the period the text reports on (not a "2024年同期" it compares with)
-            dated = [p for p in _resolved(periods, last_dated) if p.year is not None and not text.startswith("同期", p.end)]
+            dated = [p for p in _resolved(periods, last_dated) if p.year is not None
+                     and not any(text.startswith(w, p.end) for w in self.same_period)]
             if dated:
                 last_period, last_dated = dated[-1].label, dated[-1]
             parted = [p for p in periods if p.part not in ("", "FY")]

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ...ontology import Frame, Ontology, label_maps
-from ..text import Arg, WordTable, find_words
+from ..text import Arg, WordTable, find_words, word_regex
 
-__all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "NEGATION", "DATE",
+__all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "DATE",
            "MAX_LEFT_GAP", "MAX_RIGHT_GAP", "MAX_NOUN_GAP"]
 
-NEGATION = re.compile(r"(未|没有|並未|并未|不會|不会|否认|否認|無意|无意|尚未)\S{0,3}$")
 DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 MAX_LEFT_GAP, MAX_RIGHT_GAP, MAX_NOUN_GAP = 15, 12, 5
 _ANAPHOR_CLASS = {"org": "Organization", "product": "Product", "person": "Person"}  # what an anaphor may stand for
@@ -99,9 +98,23 @@ class FrameContext:
         self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))
         # 與/跟/同 join the two sides of a symmetric relation far more often than a list
-        self.comitative = {"与", "與", "跟", "同", "和"}
-        self.list_joiners = self.coordinators - {"与", "與", "跟", "同"}
-        self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ()) + ("系列",))
+        comitative = set(self.lex.get("comitative", ()))
+        self.comitative = comitative | {w for w in self.coordinators if w in ("和", "and")}
+        self.list_joiners = self.coordinators - comitative
+        self.comitative_re = word_regex(tuple(comitative))
+        self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ())
+                             + self.lex.get("series_word", ()))
+        self.demonstratives = tuple(self.lex.get("demonstrative", ()))
+        self.locative_re = word_regex(self.lex.get("locative_prep", ()))
+        self.self_made_re = word_regex(self.lex.get("self_made", ()))
+        self.exclusion = tuple(self.lex.get("exclusion", ()))
+        negation = "|".join(map(re.escape, sorted(self.lex.get("negation", ()), key=len, reverse=True)))
+        self.negation_re = re.compile(r"(" + negation + r")\S{0,3}$") if negation else None  # "並未投資"
+        title_copula = "|".join(map(re.escape, self.lex.get("title_copula", ())))
+        title_new = "|".join(map(re.escape, sorted(self.lex.get("title_new", ()), key=len, reverse=True)))
+        # "任命李健為新任CEO": the copula (and a word for a new holder) before an appointed title
+        self.appointed_as = re.compile(rf"({title_copula})\s*({title_new})?\s*$") if title_copula else None
+
         self.anaphor_kinds = {k: set(self.lex.get(f"anaphor_{k}", ())) for k in ("org", "product", "person")}
         self.former = set(self.lex.get("former", ()))
         self.succession = set(self.lex.get("succession", ()))
@@ -119,6 +132,14 @@ class FrameContext:
         self.include = tuple(sorted(self.lex.get("include", ()), key=len, reverse=True))
         self.actors = tuple(self.lex.get("actor_noun", ()))
         self.title_mods = tuple(sorted(self.lex.get("title_modifier", ()), key=len, reverse=True))  # 中國企業: a place naming a group, not a site
+
+    def negated(self, before: str) -> bool:
+        """True when a negation stands at the end of ``before`` (a few characters of slack)."""
+        return self.negation_re is not None and self.negation_re.search(before) is not None
+
+    def after_locative(self, before: str) -> bool:
+        """``在日本大阪府``: a locative preposition a few characters before the end of ``before``."""
+        return self.locative_re is not None and any(len(before) - m.end() <= 4 for m in self.locative_re.finditer(before))
 
     def fits(self, prop: str, side: str, arg: Arg) -> bool:
         return arg.label != "ANAPHOR" and self.onto.accepts(prop, side, arg.cls)
@@ -164,7 +185,7 @@ class FrameContext:
 
     def resolve(self, sent: Sentence, prev: list[Sentence], anaphor: Arg, prop: str, side: str, text: str) -> list[Arg]:
         """Antecedents of ``anaphor`` that fit ``side`` of ``prop``."""
-        demonstrative = len(anaphor.text) > 1 and anaphor.text[0] in "这該该這此本"
+        demonstrative = len(anaphor.text) > 1 and anaphor.text.startswith(self.demonstratives)
         pool = [u for u in sent.units if u.end <= anaphor.start and u.label != "ANAPHOR"]
         if demonstrative:
             candidates = list(reversed(pool)) + [u for s in reversed(prev) for u in reversed(s.units) if u.label != "ANAPHOR"]

@@ -45,7 +45,7 @@ class NerLabels:
         onto = load_ontology(ontology)
         lex = onto.lexicon
         self.generic = set(lex.get("anaphor_org", ())) | set(lex.get("not_name", ())) | set(lex.get("generic_acronym", ()))
-        self.generic |= {w for f in onto.frames_of("title") for w in f.words} | {"子公司", "母公司", "公司", "集团"}
+        self.generic |= {w for f in onto.frames_of("title") for w in f.words} | set(lex.get("generic_org", ()))
         self.tails = tuple(sorted(lex.get("name_tail", ()), key=len, reverse=True))
         self.surnames = set(lex.get("surname", ()))
 

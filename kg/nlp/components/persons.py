@@ -30,6 +30,7 @@ class PersonRecogniser:
         self.titles = tuple(w for f in onto.frames_of("title") for w in f.words)
         self.speech = onto.lexicon.get("speech", ())
         self.succession = onto.lexicon.get("succession", ()) + onto.lexicon.get("former", ())
+        self.boundaries = onto.lexicon.get("name_boundary", ())  # words a transliterated name never runs into
         self.appoint = onto.lexicon.get("appoint", ())
 
     def _has_surname(self, word: str) -> bool:
@@ -49,7 +50,7 @@ class PersonRecogniser:
         for m in _DOTTED.finditer(text):  # 伊夫·吉爾莫特, 薩姆·奧爾特曼
             end = m.end()
             last = m.group().rfind("·") + m.start() + 1
-            for w in self.speech + self.succession + ("则", "在", "将", "也", "已", "于", "与", "和", "的", "是"):
+            for w in self.speech + self.succession + self.boundaries:
                 k = text.find(w, last, end)
                 if k > last:
                     end = min(end, k)

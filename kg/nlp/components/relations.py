@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from ...ontology import load_ontology
 from ..text import Arg, clause_spans, find_words, latin_char, sentence_spans
 from .catalogue import catalogue_forms
-from .frames import (MAX_LEFT_GAP, MAX_NOUN_GAP, MAX_RIGHT_GAP, NEGATION, FoundRelation, FrameContext, Sentence,
+from .frames import (MAX_LEFT_GAP, MAX_NOUN_GAP, MAX_RIGHT_GAP, FoundRelation, FrameContext, Sentence,
                      doc_args, mask)
 from .titles import read_titles
 
@@ -40,7 +40,7 @@ def read_verbs(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
         carried: tuple[int, list[Arg]] | None = None  # (clause, other argument) of this frame's last reading
         for ci, (cs, ce) in enumerate(clause_spans(text, sent.start, sent.end)):
             for ts, te, _ in ctx.triggers(text, frame.words, cs, ce, sent):
-                if any(u.start < te and ts < u.end for u in sent.units) or NEGATION.search(text[cs:ts]):
+                if any(u.start < te and ts < u.end for u in sent.units) or ctx.negated(text[cs:ts]):
                     continue
                 lefts, rights = verb_args(ctx, text, sent, prev, frame, right_side, cs, ce, ts, te)
                 if lefts and not rights and carried and carried[0] == ci - 1:
@@ -60,7 +60,7 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
     left_u = before[-1] if before else None
     located: list[Arg] = []
     if left_u is not None and not ctx.fits(prop, frame.left, left_u) and ctx.fits(prop, right_side, left_u) \
-            and re.search(r"(在|于|於|位于|位於)\S{0,4}$", text[cs:ctx.start_of(sent, left_u)]):
+            and ctx.after_locative(text[cs:ctx.start_of(sent, left_u)]):
         # "星河在日本大阪府堺市興建工廠": the place before the verb is its object
         located = [left_u]
         earlier = [u for u in before if u.end <= left_u.start and ctx.fits(prop, frame.left, u)]
@@ -71,7 +71,8 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
             earlier = [u for u in sent.units if u.end <= cs and u.label != "ANAPHOR" and ctx.fits(prop, frame.left, u)]
             left_u = earlier[-1] if earlier else None
     lefts = ctx.side(sent, prev, left_u, prop, frame.left, text, group=frame.left == "subject")
-    if not lefts and re.search(r"(自研|自主研发|自主研發|自家)\S{0,2}$", text[cs:te + 2]) and \
+    if not lefts and ctx.self_made_re is not None and \
+            any(te + 2 - cs - m.end() <= 2 for m in ctx.self_made_re.finditer(text[cs:te + 2])) and \
             ctx.onto.accepts(prop, frame.left, "Organization"):
         # "新車型S7搭載自研的北辰晶片": made by the organisation the text is about
         topic = ctx.topic_org(sent, prev, ts, text)
@@ -120,7 +121,7 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
             rights = ctx.side(sent, prev, u, prop, right_side, text, group=True)
             if rights:
                 break
-        if not rights and prop in ctx.onto.symmetric and re.search(r"(与|與|跟|同)\s*$", text[cs:group_start]):
+        if not rights and prop in ctx.onto.symmetric and text[cs:group_start].rstrip().endswith(tuple(ctx.comitative - {"和"})):
             # "北辰5…，將與極光X2正面競爭": the other side is what the sentence is about
             for u in sent.units:
                 if u.end > group_start:
@@ -361,7 +362,7 @@ def read_locative(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sente
                     if not nxt or len(places) > 1:
                         break
                     places = nxt
-                if re.match(r"\s*(以外|之外|以外的)", text[places[-1].end:]) or text.startswith(ctx.actors, places[-1].end):
+                if text[places[-1].end:].lstrip().startswith(ctx.exclusion) or text.startswith(ctx.actors, places[-1].end):
                     continue  # "在美國以外", "在中國企業出海的賽道上": not where the subject is
                 who = [u for u in sent.units if cs <= u.start and u.end <= ts and ts - u.end <= MAX_LEFT_GAP]
                 subject = next((u for u in reversed(who) if ctx.fits(frame.property, "subject", u)), None)
@@ -376,7 +377,7 @@ def read_adjacent(ctx: FrameContext, text: str, sent: Sentence, args: list[Arg],
     frames = [f for f in ctx.frames["noun"] if f.property == "operatesIn"]
     for a, b in zip(inside, inside[1:]):
         # "星河大阪廠", "極光位於上海嘉定的汽車工廠": an organisation's site in a place
-        if frames and a.label == "ORG" and re.fullmatch(r"(位于|位於|在)?", text[a.end:b.start]) \
+        if frames and a.label == "ORG" and (a.end == b.start or ctx.locative_re is not None and ctx.locative_re.fullmatch(text, a.end, b.start)) \
                 and ctx.fits("operatesIn", "object", b) \
                 and any(text.startswith(f, b.end) or text.startswith(f, b.end + 1) or text.startswith(f, b.end + 3)
                         for f in ctx.facility):

@@ -69,7 +69,7 @@ def read_titles(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
                            (item[2], item[2] + len(item[1])), quals, penalty=0.15 if implicit else 0.0)
     # ORG 任命 PERSON 為 TITLE
     for s, e, w in titles:
-        mod = re.search(r"(为|為)\s*(新任|首任|候任|代理|临时|臨時|新一任)?\s*$", text[max(sent.start, s - 6):s])
+        mod = ctx.appointed_as.search(text[max(sent.start, s - 6):s]) if ctx.appointed_as is not None else None
         if s in used_titles or not mod:
             continue
         who = [u for u in persons if u.end == s - len(mod.group())]

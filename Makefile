@@ -40,6 +40,7 @@ test: setup-test
 bench: setup
 	$(BIN)/python bench/bench_ner.py
 	$(BIN)/python bench/bench_trained.py
+	$(BIN)/python bench/bench_english.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

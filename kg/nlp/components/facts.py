@@ -12,6 +12,7 @@ Results go to ``doc._.kg_facts`` as :class:`FoundFact`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -259,19 +260,23 @@ class FactExtractor:
         last_period: str | None = None
         last_dated: Period | None = None  # the dated period the text last named: a quarter without a year is of its year
         last_part: str | None = None  # the part of a year the text last named ("2024年同期": that part of 2024)
+        args = sorted(args, key=lambda a: a.start)
+        starts = [a.start for a in args]
         for ss, se in sentence_spans(text):
+            # the names of this sentence (by bisection: each sentence costs its own length, not the text's)
+            sargs = [a for a in args[bisect_left(starts, ss):bisect_left(starts, se)] if a.end <= se]
             quantities = find_quantities(text, self.onto.currencies, self.onto.count_units, ss, se)
             periods = find_periods(text, ss, se)
             in_list = self._lists(text, quantities)
             series, runs = self._series(text, ss, quantities, periods)
-            owners = self._respectively(text, args, quantities)
-            shared = self._each(text, args, quantities)
+            owners = self._respectively(text, sargs, quantities, ss, se)
+            shared = self._each(text, sargs, quantities, ss, se)
             series_metric, series_run = None, None
             sentence_metric = None
             for i, q in enumerate(quantities):
                 if q.kind == "number":
                     continue
-                glued = any(self.glue.fullmatch(text[a.end:q.start]) for a in args if a.end <= q.start)
+                glued = any(self.glue.fullmatch(text[a.end:q.start]) for a in sargs if a.end <= q.start)
                 mk = self._metric_for(text, ss, q, wide=glued or i in owners or i in series)
                 trailing = self._trailing_change(text, q, se)
                 if trailing and (mk is None or mk[1] < q.start - MAX_METRIC_GAP // 2):
@@ -299,7 +304,7 @@ class FactExtractor:
                 if anchor < q.start and value > 0 and self.onto.metrics[metric]["kind"] == "money" and \
                         any(text.startswith(w, anchor) for w in self.loss_words):
                     value = -value  # "淨虧損1.5億元": a loss is a negative profit
-                subject = owners.get(i) or self._subject(text, args, ss, q, min(anchor, q.start), prev_topic,
+                subject = owners.get(i) or self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic,
                                                          money=self.onto.metrics[metric]["kind"] == "money")
                 if subject is None:
                     continue
@@ -323,7 +328,7 @@ class FactExtractor:
                 for who in shared.get(i, [subject]):
                     out.append(FoundFact(who, metric, value, q.unit, period, (ss, se), (q.start, q.end), market,
                                          basis, approx))
-            firsts = [a for a in args if ss <= a.start < se and a.label == "ORG" and not self._is_source(text, a)]
+            firsts = [a for a in sargs if a.label == "ORG" and not self._is_source(text, a)]
             if firsts:
                 prev_topic = firsts[0]
             # the period the text reports on (not a "2024年同期" it compares with)
@@ -337,10 +342,11 @@ class FactExtractor:
         doc._.kg_facts = out
         return doc
 
-    def _respectively(self, text, args, quantities) -> dict[int, Arg]:
-        """``星河、極光和天穹分別以21%、17%和9%``: pair a list of names with a list of values."""
+    def _respectively(self, text, args, quantities, ss: int, se: int) -> dict[int, Arg]:
+        """``星河、極光和天穹分別以21%、17%和9%``: pair a list of names with a list of values (of the
+        sentence ``ss:se``; ``args`` are its names)."""
         out: dict[int, Arg] = {}
-        for s, e, _ in find_words(text, self.respectively):
+        for s, e, _ in find_words(text, self.respectively, ss, se):
             values = [i for i, q in enumerate(quantities) if q.start >= e]
             run = values[:1]
             for i in values[1:]:
@@ -366,10 +372,10 @@ class FactExtractor:
                 out.update(zip(run, group))
         return out
 
-    def _each(self, text, args, quantities) -> dict[int, list[Arg]]:
-        """``星河和極光各佔14%``: one value said of each name of a list."""
+    def _each(self, text, args, quantities, ss: int, se: int) -> dict[int, list[Arg]]:
+        """``星河和極光各佔14%``: one value said of each name of a list (of the sentence ``ss:se``)."""
         out: dict[int, list[Arg]] = {}
-        for s, e, _ in find_words(text, self.each):
+        for s, e, _ in find_words(text, self.each, ss, se):
             after = [i for i, q in enumerate(quantities) if q.start >= e and q.start - e <= 4]
             group = _name_list(text, args, s)
             if after and len(group) >= 2 and s - group[-1].end <= 2:

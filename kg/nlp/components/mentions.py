@@ -9,6 +9,8 @@ is kept instead, with the catalogue's id.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import re
 
 from spacy.language import Language
@@ -34,20 +36,19 @@ class MentionResolver:
         self.coordinators = set(onto.lexicon.get("coordinator", ()))
         self.heads = tuple(onto.lexicon.get("product_head", ()))
 
-    def _trim_title(self, doc: Doc, span: Span) -> Span | None:
+    def _trim_title(self, doc: Doc, span: Span, text: str) -> Span | None:
         """Drop a job title glued to the end of an ORG span ("…集团CEO")."""
         if span.label_ != "ORG":
             return span
-        for s, e, _ in find_words(doc.text, self.titles, span.start_char, span.end_char):
+        for s, e, _ in find_words(text, self.titles, span.start_char, span.end_char):
             if e == span.end_char and s > span.start_char:
                 return doc.char_span(span.start_char, s, label=span.label_, kb_id=span.kb_id_)
         return span
 
-    def _extend_suffix(self, doc: Doc, span: Span) -> Span:
+    def _extend_suffix(self, doc: Doc, span: Span, text: str) -> Span:
         """A catalogue ORG followed by a legal-form suffix takes it in ("阿里巴巴" + "控股集团")."""
         if not span.kb_id_ or span.label_ != "ORG":
             return span
-        text = doc.text
         for suffix in sorted(self.suffixes, key=len, reverse=True):
             if text.startswith(suffix, span.end_char) and not suffix.isascii():
                 ext = doc.char_span(span.start_char, span.end_char + len(suffix), label=span.label_, kb_id=span.kb_id_)
@@ -55,26 +56,30 @@ class MentionResolver:
         return span
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # (spaCy rebuilds Doc.text at every access: read it once)
         ranked: list[tuple[int, Span]] = []
         for rank, source in enumerate(self.sources):
             spans = list(doc.ents) if source == "ner" else list(doc.spans.get(source, []))
             for span in spans:
-                span = self._trim_title(doc, span)
+                span = self._trim_title(doc, span, text)
                 if span is not None and len(span):
                     ranked.append((rank, span))
-        ranked = [(r, self._extend_suffix(doc, s)) for r, s in ranked]
-        catalogue = [s for r, s in ranked if s.kb_id_]
+        ranked = [(r, self._extend_suffix(doc, s, text)) for r, s in ranked]
+        catalogue = sorted((s for r, s in ranked if s.kb_id_), key=lambda c: c.start_char)
+        starts = [c.start_char for c in catalogue]
         promoted = []
         for rank, span in ranked:
             if span.kb_id_:
                 promoted.append((rank, span))
                 continue
-            inner = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
-                     and doc.text[c.end_char:span.end_char] in self.suffixes and c.label_ == span.label_]
-            model = [c for c in catalogue if c.start_char == span.start_char and c.end_char < span.end_char
+            # the catalogue mentions inside this span (found by bisection: linear in the document)
+            within = catalogue[bisect_left(starts, span.start_char):bisect_left(starts, span.end_char)]
+            inner = [c for c in within if c.start_char == span.start_char and c.end_char < span.end_char
+                     and text[c.end_char:span.end_char] in self.suffixes and c.label_ == span.label_]
+            model = [c for c in within if c.start_char == span.start_char and c.end_char < span.end_char
                      and span.label_ == "PRODUCT" and c.label_ in ("PRODUCT", "ORG")
-                     and _MODEL_SUFFIX.fullmatch(doc.text[c.end_char:span.end_char])]
-            dotted = [c for c in catalogue if c.start_char >= span.start_char and c.end_char <= span.end_char
+                     and _MODEL_SUFFIX.fullmatch(text[c.end_char:span.end_char])]
+            dotted = [c for c in within if c.end_char <= span.end_char
                       and len(c) < len(span) and c.label_ == span.label_ == "PERSON" and "·" in span.text]
             if model:  # a product family in the catalogue, a model of it in the text: "Xeon" → "Xeon 6"
                 promoted.append((-1, span))
@@ -102,18 +107,18 @@ class MentionResolver:
             for i in range(span.start, span.end):
                 taken[i] = True
             final.append(span)
-        final += self._glosses(doc, final, taken)
-        final += self._repeats(doc, final, taken)
-        doc.ents = self._type_lists(doc, sorted(final, key=lambda s: s.start))
+        final += self._glosses(doc, text, final, taken)
+        final += self._repeats(doc, text, final, taken)
+        doc.ents = self._type_lists(doc, text, sorted(final, key=lambda s: s.start))
         return doc
 
     @staticmethod
-    def _glosses(doc: Doc, found: list[Span], taken: list[bool]) -> list[Span]:
+    def _glosses(doc: Doc, text: str, found: list[Span], taken: list[bool]) -> list[Span]:
         """A Latin name in brackets right after a name is the same entity written in
         another language: ``星河（Galaxy）``, ``周明遠（Ming-Yuan Chou）``."""
         out = []
         for span in found:
-            m = LATIN_GLOSS.match(doc.text, span.end_char)
+            m = LATIN_GLOSS.match(text, span.end_char)
             if m is None or span.label_ not in ("ORG", "PERSON", "PRODUCT"):
                 continue
             new = doc.char_span(m.start(1), m.end(1), label=span.label_, kb_id=span.kb_id_)
@@ -124,33 +129,37 @@ class MentionResolver:
         return out
 
     @staticmethod
-    def _repeats(doc: Doc, found: list[Span], taken: list[bool]) -> list[Span]:
+    def _repeats(doc: Doc, text: str, found: list[Span], taken: list[bool]) -> list[Span]:
         """A name recognised once is the same name where the text repeats it (one sense per
         document): ``育碧`` found in one sentence is found in the others too."""
-        text = doc.text
         names = {}
         for span in found:
             if len(span.text) >= 2 and span.label_ in ("ORG", "PERSON", "PRODUCT"):
                 names.setdefault(span.text, span)
+        # every occurrence of every name, found in one pass over the text (by first character), then
+        # taken longest name first, as if each name were searched for in turn
+        order = {name: k for k, name in enumerate(sorted(names, key=len, reverse=True))}
+        by_first: dict[str, list[str]] = {}
+        for name in order:
+            by_first.setdefault(name[0], []).append(name)
+        found_at = [(order[name], at, name) for at, ch in enumerate(text) for name in by_first.get(ch, ())
+                    if text.startswith(name, at)]
         out = []
-        for name, span in sorted(names.items(), key=lambda kv: -len(kv[0])):
-            at = text.find(name)
-            while at >= 0:
-                end = at + len(name)
-                latin_cut = (name[0].isascii() and at > 0 and text[at - 1].isascii() and text[at - 1].isalnum()) or \
-                    (name[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum())
-                new = doc.char_span(at, end, label=span.label_, kb_id=span.kb_id_)
-                if new is not None and not latin_cut and not any(taken[new.start:new.end]):
-                    for i in range(new.start, new.end):
-                        taken[i] = True
-                    out.append(new)
-                at = text.find(name, at + 1)
+        for _, at, name in sorted(found_at):
+            span = names[name]
+            end = at + len(name)
+            latin_cut = (name[0].isascii() and at > 0 and text[at - 1].isascii() and text[at - 1].isalnum()) or \
+                (name[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum())
+            new = doc.char_span(at, end, label=span.label_, kb_id=span.kb_id_)
+            if new is not None and not latin_cut and not any(taken[new.start:new.end]):
+                for i in range(new.start, new.end):
+                    taken[i] = True
+                out.append(new)
         return out
 
-    def _type_lists(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _type_lists(self, doc: Doc, text: str, ents: list[Span]) -> list[Span]:
         """A list closed by a product head noun is a list of products: in
         ``通義、DeepSeek、Llama等開源大模型`` the company name DeepSeek stands for its model."""
-        text = doc.text
         out = list(ents)
         i = 0
         while i < len(out):

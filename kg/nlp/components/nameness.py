@@ -89,10 +89,11 @@ class NamenessFilter:
             return doc
         # a name is judged once per document: it stays wherever one of its mentions reads as a name
         best: dict[tuple[str, str], float] = {}
+        text = doc.text  # (rebuilt by spaCy at every access)
         for ent in doc.ents:
             if ent.kb_id_ or ent.label_ not in JUDGED:
                 continue
-            p = float(self.model.scores(mention_features(doc.text, ent.start_char, ent.end_char, ent.label_))[0])
+            p = float(self.model.scores(mention_features(text, ent.start_char, ent.end_char, ent.label_))[0])
             key = (ent.text, ent.label_)
             best[key] = max(best.get(key, 0.0), p)
         def limit(label: str) -> float:

@@ -7,12 +7,16 @@ Rules, in order (each merge is written to ``Extraction.merges``):
    legal-form suffix (``控股集團``, ``Inc.``) links to that entry;
 3. a name the document also uses in a longer form of the same type
    (``寒武紀`` beside ``寒武紀科技``) links to the longer form;
-4. anything else gets an IRI made from its class and its Simplified, case-folded name,
+4. a person written in Latin letters whose name is the pinyin of a person a document has
+   named in Chinese (``Lei Jun``, ``Jun Lei`` and ``雷軍``), or the other way round, is that
+   person: one IRI across languages (the linker remembers the people of earlier documents);
+5. anything else gets an IRI made from its class and its Simplified, case-folded name,
    so the same name in another document (in either script) gets the same IRI.
 
 English labels come from the catalogue, from the name itself when it is written
 in Latin letters, or for a person's Chinese name from its pinyin (``吳泳銘`` →
-``Wu Yongming``).
+``Wu Yongming``). An English document's entities take their English label as their
+main label.
 
 >>> from kg.records import Document, Extraction, Mention
 >>> ex = Extraction(Document(id="d", text="吳泳銘"), mentions=[Mention("吳泳銘", 0, 3, "PERSON")])
@@ -76,6 +80,9 @@ class Linker:
         self.suffixes = sorted((entity_key(s) for s in self.onto.lexicon.get("org_suffix", ())), key=len, reverse=True)
         self.surnames = set(self.onto.lexicon.get("surname", ()))
         self.by_form: dict[tuple[str, str], str] = {}  # (top class, key) -> catalogue id
+        # the people named so far, by the pinyin of their name (Chinese) or their letters (Latin):
+        # key -> (IRI, the name it was first seen as, whether that was written in Chinese)
+        self.people: dict[str, tuple[str, str, bool]] = {}
         from .nlp.components.catalogue import catalogue_forms  # spaCy only when a linker is made
 
         self._forms_of = catalogue_forms
@@ -84,15 +91,47 @@ class Linker:
             for f in catalogue_forms(entry):
                 self.by_form.setdefault((top, entity_key(f)), entry.id)
 
-    def _catalogue_entity(self, kb: str, surface: set[str]) -> Entity:
+    def _catalogue_entity(self, kb: str, surface: set[str], lang: str = "zh") -> Entity:
         e = self.onto.catalogue[kb]
         hant = e.zh_hant or (same_length_convert(e.zh_hans, "s2t") if e.zh_hans else "")
         labels = [("en", e.en)] if e.en else []
         labels += [("zh-Hant", hant)] if hant else []
         labels += [("zh-Hans", e.zh_hans)] if e.zh_hans else []
         aliases = set(self._forms_of(e)) | set(e.aliases) | surface | {e.en, hant, e.zh_hans}
-        return Entity(iri=ENTITY_NS + kb, label=hant or e.en, cls=e.cls, labels=tuple(labels),
+        main = (e.en or hant) if lang == "en" else (hant or e.en)
+        return Entity(iri=ENTITY_NS + kb, label=main, cls=e.cls, labels=tuple(labels),
                       aliases=tuple(sorted(a for a in aliases if a)))
+
+    @staticmethod
+    def _latin_keys(name: str) -> list[str]:
+        """A Latin personal name as pinyin keys, in both orders (``Lei Jun``, ``Jun Lei`` → ``leijun``,
+        ``junlei``); hyphens and case do not count (``Wu Yong-ming``)."""
+        parts = [p for p in re.split(r"[\s.]+", name.replace("-", "").casefold()) if p]
+        if not 2 <= len(parts) <= 3 or not all(p.isalpha() and p.isascii() for p in parts):
+            return []
+        return list(dict.fromkeys(["".join(parts), "".join(parts[-1:] + parts[:-1])]))
+
+    def _person_iri(self, ent: Entity, ex: Extraction) -> Entity:
+        """The same person across languages: the IRI of the person whose Chinese name's pinyin is
+        this Latin name, or whose Latin name is this Chinese name's pinyin (rule 4)."""
+        name = ent.label
+        chinese = not re.fullmatch(r"[\x00-\x7f]+", name)
+        keys = [entity_key(pinyin_name(name, self.surnames))] if chinese else self._latin_keys(name)
+        if chinese and not 2 <= len(to_simplified(name)) <= 4:
+            return ent
+        for k in keys:
+            seen = self.people.get(k)
+            if seen is not None and seen[2] != chinese:
+                if seen[0] != ent.iri:
+                    ex.merges.append(f"{name!r}: the same person as {seen[1]!r} ({'its pinyin' if chinese else 'the pinyin of that name'})")
+                    labels = dict(ent.labels)
+                    if not chinese:
+                        labels.pop("en", None)  # the Chinese-named entity's labels stand; the Latin name joins its aliases
+                    ent = replace(ent, iri=seen[0], aliases=tuple(sorted(set(ent.aliases) | {seen[1]})))
+                return ent
+        for k in keys:  # a Latin name under both orders: surname first or last
+            self.people.setdefault(k, (ent.iri, name, chinese))
+        return ent
 
     def _new_entity(self, top: str, key: str, texts: set[str]) -> Entity:
         first = sorted(texts, key=lambda t: (-len(t), t))[0]
@@ -160,9 +199,11 @@ class Linker:
             texts = {m.text for m in ms}
             glossed = {g for m in ms for g in _glosses(text, m.end)}
             if gkey[0] == "kb":
-                ent = self._catalogue_entity(gkey[1], texts | glossed)
+                ent = self._catalogue_entity(gkey[1], texts | glossed, ex.document.lang)
             else:
                 ent = self._new_entity(gkey[0], gkey[1], texts)
+                if gkey[0] == "Person":
+                    ent = self._person_iri(ent, ex)
                 if glossed:
                     en = sorted(g for g in glossed if re.fullmatch(r"[\x00-\x7f]+", g))
                     labels = dict(ent.labels)

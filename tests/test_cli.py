@@ -129,3 +129,18 @@ def test_cli_eval_products(tmp_path):
     assert res.exit_code == 0, res.output
     report = json.loads(res.output)
     assert (report["P"], report["R"], report["unseen"]) == (1.0, 1.0, 1)
+
+
+def test_cli_an_english_and_a_chinese_article_about_one_ceo_give_one_person(tmp_path):
+    (tmp_path / "a.zh-Hant.txt").write_text("星河科技執行長周明遠表示，公司今年將在越南擴產。", encoding="utf-8")
+    (tmp_path / "b.en.txt").write_text("Xinghe Technology chief executive Zhou Mingyuan said the company would expand "
+                                       "in Vietnam this year.", encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["build", str(tmp_path / "a.zh-Hant.txt"), str(tmp_path / "b.en.txt"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    from rdflib import Graph
+
+    g = Graph().parse(out / "graph.ttl")
+    people = {s for s, o in g.subject_objects(predicate=None) if "/person/" in str(s)}
+    assert len(people) == 1, people
+    assert "the same person" in (out / "merges.tsv").read_text(encoding="utf-8")

@@ -64,3 +64,27 @@ def test_link_a_bracketed_gloss_mention_joins_its_entity():
     iris = {text[a:b]: e.iri for (a, b), e in ex.entities.items()}
     assert iris["Galaxy Tech"] == iris["星河科技"]
     assert any("gloss" in m for m in ex.merges)
+
+
+def test_link_one_person_across_languages_by_pinyin():
+    """An uncatalogued person named in Chinese in one document and in pinyin in another, either
+    order of the names and either order of the documents, is one entity; the merge is logged."""
+    for first, second in ((("zh", "周明遠"), ("en", "Zhou Mingyuan")), (("en", "Mingyuan Zhou"), ("zh", "周明遠"))):
+        linker = Linker()
+        ents = []
+        for lang, name in (first, second):
+            ex = linker.link(Extraction(Document(id=lang, text=name, lang=lang), mentions=[Mention(name, 0, len(name), "PERSON")]))
+            ents.append(ex.entities[(0, len(name))])
+        assert ents[0].iri == ents[1].iri
+        assert "the same person as" in " ".join(ex.merges)
+    # two different Chinese names never merge through a Latin one, nor does an unrelated Latin name
+    linker = Linker()
+    a = linker.link(Extraction(Document(id="a", text="周明遠"), mentions=[Mention("周明遠", 0, 3, "PERSON")])).entities[(0, 3)]
+    b = linker.link(Extraction(Document(id="b", text="Tim Cook", lang="en"), mentions=[Mention("Tim Cook", 0, 8, "PERSON")])).entities[(0, 8)]
+    assert a.iri != b.iri
+
+
+def test_link_english_document_takes_english_main_labels():
+    ex = Linker().link(Extraction(Document(id="e", text="TSMC", lang="en"), mentions=[Mention("TSMC", 0, 4, "ORG")]))
+    ent = ex.entities[(0, 4)]
+    assert ent.label == dict(ent.labels)["en"] and ent.label.isascii()

@@ -408,11 +408,12 @@ class NerDataset(str, Enum):
     resume = "resume"
     msra = "msra"
     cluener = "cluener"
+    news = "news"
 
 
 @eval_app.command("ner")
 @_guard
-def eval_ner(dataset: NerDataset = typer.Option(..., "--dataset", help="resume, msra or cluener."),
+def eval_ner(dataset: NerDataset = typer.Option(..., "--dataset", help="resume, msra, cluener or news (the Chinese snippets of eval/news, run from the checkout)."),
              split: str = typer.Option("test", "--split", help="dev or test (cluener: dev)."),
              model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline (default: the shipped one)."),
              data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Where the corpora are."),
@@ -466,9 +467,9 @@ def train_ner(output: Path = typer.Option(Path("kg/models/zh_ner"), "-o", "--out
               resume: bool = typer.Option(False, help="Resume from the checkpoint in --checkpoint-dir."),
               max_minutes: Optional[float] = typer.Option(None, help="Stop after this many minutes of training."),
               config: Optional[Path] = typer.Option(None, help="Another config in the format of kg/training/configs/ner.cfg."),
-              dataset: Optional[List[str]] = typer.Option(None, "--dataset", metavar="<resume|msra|cluener>",
-                                                         help="Train on this corpus only (repeat for several; default: resume, msra, cluener).")):
-    """Train the Chinese NER from Resume, MSRA and CLUENER2020: one output head per corpus, each in its own labels."""
+              dataset: Optional[List[str]] = typer.Option(None, "--dataset", metavar="<resume|msra|cluener|news>",
+                                                         help="Train on this corpus only (repeat for several; default: resume, msra, cluener and news, the Chinese snippets of eval/news/train).")):
+    """Train the Chinese NER from Resume, MSRA, CLUENER2020 and the real-news corpus: one output head per corpus, each in its own labels."""
     ner = _training_module("kg.training.ner")
     path = ner.train_ner(output=output, data_dir=data_dir, seed=seed, max_steps=max_steps,
                          checkpoint_dir=checkpoint_dir, resume=resume, config=config, datasets=dataset or None,

@@ -221,8 +221,8 @@ def test_shipped_model_size_and_labels(shipped):
     assert size <= 40 * 1024 * 1024
     labels = set(shipped.get_pipe("ner").labels)
     assert labels <= set(corpora.label_map("project"))
-    assert {"msra.PER", "msra.LOC", "cluener.company", "resume.TITLE"} <= labels
-    assert shipped.get_pipe("ner").cfg["emit"] == ["msra", "cluener"]
+    assert {"msra.PER", "msra.LOC", "cluener.company", "resume.TITLE", "news.ORG", "news.PER"} <= labels
+    assert shipped.get_pipe("ner").cfg["emit"] == ["news", "msra", "cluener"]
 
 
 @needs_model

@@ -13,6 +13,9 @@ Supported datasets and splits:
   ``test.char.bmes``.
 * ``cluener`` — ``cluener2020/{train,dev}.json`` (JSONL, inclusive end offsets).
 * ``cfsc``    — ``cfsc_ner/{val,test}.json`` (evaluation only, no train split).
+* ``news``    — the project's real-news corpus, ``eval/news/{train,dev,test}`` (the snippets with
+  their entity gold, each gold name marked wherever its text occurs in the snippet; read from
+  :data:`NEWS_ROOT`, not from ``data_dir``). Its ``test`` split is for scoring only.
 
 The label tables (each corpus's labels, the model's labels → project labels) live in
 ``labels.tsv`` next to this module; this module only reads them.
@@ -25,8 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DATASETS: tuple[str, ...] = ("resume", "msra", "cluener", "cfsc")
-TRAIN_DATASETS: tuple[str, ...] = ("resume", "msra", "cluener")
+DATASETS: tuple[str, ...] = ("resume", "msra", "cluener", "cfsc", "news")
+TRAIN_DATASETS: tuple[str, ...] = ("resume", "msra", "cluener", "news")
+NEWS_ROOT = Path("eval/news")  # the real-news corpus, relative to the checkout the training runs in
+_NEWS_LABELS = {"Person": "PER", "Organization": "ORG", "Place": "LOC", "Product": "PRODUCT"}
 MSRA_DEV_EVERY = 20
 _HERE = Path(__file__).resolve().parent
 LABELS_TSV = _HERE / "labels.tsv"
@@ -193,6 +198,8 @@ def load_corpus(dataset: str, split: str, data_dir: Path = Path("../shared/data"
         ValueError: For an unknown dataset/split.
         FileNotFoundError: If the corpus file is missing.
     """
+    if dataset == "news":
+        return load_news(split)
     path = _split_file(dataset, split, data_dir)
     if dataset == "cluener":
         sents = parse_cluener(path.read_text(encoding="utf-8").splitlines())
@@ -206,6 +213,37 @@ def load_corpus(dataset: str, split: str, data_dir: Path = Path("../shared/data"
     for s in sents:
         s.spans = _drop_overlaps(s.spans)
     return sents
+
+
+def load_news(split: str, root: Path | None = None, scripts: tuple[str, ...] = ("hant", "hans")) -> list[Sentence]:
+    """The Chinese snippets of one split of the real-news corpus, in the form the pipeline's NER
+    reads them (the normalised, Simplified text: same length as the original), each gold entity
+    marked at every place its text occurs (longest names first, no overlaps)."""
+    from ..ingest import read_document
+    from ..normalise import normalise
+
+    root = Path(root or NEWS_ROOT) / split
+    if split not in ("train", "dev", "test") or not (root / "entities_gold.jsonl").is_file():
+        raise FileNotFoundError(f"{root / 'entities_gold.jsonl'}: no such file (the real-news corpus, eval/news)")
+    gold: dict[str, list[tuple[str, str]]] = {}
+    for line in (root / "entities_gold.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            g = json.loads(line)
+            if g["type"] in _NEWS_LABELS:
+                gold.setdefault(g["doc"], []).append((g["text"], _NEWS_LABELS[g["type"]]))
+    out = []
+    for path in sorted((root / "docs").glob("*.txt")):
+        if not path.stem.startswith(scripts):
+            continue
+        doc = normalise(read_document(path))
+        spans = []
+        for name, label in gold.get(path.stem, []):
+            start = doc.text.find(name)
+            while name and start >= 0:
+                spans.append((start, start + len(name), label))
+                start = doc.text.find(name, start + len(name))
+        out.append(Sentence(doc.analysis, _drop_overlaps(spans)))
+    return out
 
 
 def _drop_overlaps(spans: list[Span]) -> list[Span]:

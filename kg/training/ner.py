@@ -441,7 +441,7 @@ def train_ner(
     best = checkpoint_dir / "best"
     final = spacy.load(best if best.exists() else checkpoint_dir / "last")
     final.meta["name"] = "kg_zh_ner"
-    final.meta["description"] = "kg Chinese NER (character tagger, one head per corpus: Resume, MSRA, CLUENER2020); load with kg.training.ner.load_ner"
+    final.meta["description"] = "kg Chinese NER (character tagger, one head per corpus: Resume, MSRA, CLUENER2020, eval/news); load with kg.training.ner.load_ner"
     final.meta["kg_training"] = {"seed": seed, "datasets": datasets, "best_step": state.get("best_step"),
                                  "best_dev_score": state["best_score"], "history": state["history"][-5:]}
     if output.exists():

@@ -22,6 +22,7 @@ from ..text import LATIN_GLOSS, find_words
 __all__ = ["MentionResolver", "make_mentions"]
 
 _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)"
                            r"(?: [A-Z][A-Za-z]+)?")  # and a variant name: Claude 4 Sonnet
 
@@ -81,7 +82,16 @@ class MentionResolver:
                      and _MODEL_SUFFIX.fullmatch(text[c.end_char:span.end_char])]
             dotted = [c for c in within if c.end_char <= span.end_char
                       and len(c) < len(span) and c.label_ == span.label_ == "PERSON" and "·" in span.text]
+            # the NER reads a longer organisation than the catalogue's name it begins with ("上汽投資" for
+            # 上汽, "聯想創投" for 聯想): another organisation, often the catalogued one's unit
+            longer = [c for c in within if c.start_char == span.start_char and c.end_char < span.end_char
+                      and span.label_ == c.label_ == "ORG" and self.sources[rank] == "ner"
+                      and span.end_char - c.end_char >= 2 and text[c.end_char:span.end_char] not in self.suffixes
+                      and _CJK_WORD.fullmatch(text[c.end_char:span.end_char])  # not 微軟Azure: a brand and its product
+                      and not any(o.start_char >= c.end_char for o in within)]
             if model:  # a product family in the catalogue, a model of it in the text: "Xeon" → "Xeon 6"
+                promoted.append((-1, span))
+            elif longer and not inner:
                 promoted.append((-1, span))
             elif dotted:  # the whole transliterated name, not the part the catalogue lists: 薩姆·奧爾特曼
                 promoted.append((-1, Span(doc, span.start, span.end, label=span.label_, kb_id=dotted[0].kb_id_)))
@@ -175,7 +185,7 @@ class MentionResolver:
         return out
 
 
-@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "kg_products", "kg_persons", "kg_orgs", "ner"],
+@Language.factory("kg_mentions", default_config={"sources": ["kg_catalogue", "kg_products", "kg_persons", "ner", "kg_orgs"],
                                                  "ontology": None}, assigns=["doc.ents"])
 def make_mentions(nlp: Language, name: str, sources: list[str], ontology: str | None) -> MentionResolver:
     return MentionResolver(nlp, name, sources, ontology)

@@ -157,3 +157,10 @@ def test_relations_funding_round_lists_invest_in_the_company_raising(run_text):
     for investor in ("紅杉中國", "騰訊", "美團"):
         assert (simplified(investor), "investedIn", "星河科技") in rels
     assert not any(p == "investedIn" and o in (simplified("紅杉中國"), simplified("騰訊")) for _, p, o in rels)
+
+
+def test_relations_round_investors_listed_after_include(run_text):
+    doc = run_text("星河機器人宣布完成B輪融資。本輪融資吸引了多家機構，包括極光資本、天穹資本及北辰基金等。")
+    got = rels(doc)
+    want = {(s(a), "investedIn", s("星河機器人")) for a in ("極光資本", "天穹資本", "北辰基金")}
+    assert want <= got

@@ -130,6 +130,7 @@ class FrameContext:
         self.facility = tuple(self.lex.get("facility", ()))
         self.sources = tuple(self.lex.get("source_marker", ()))
         self.include = tuple(sorted(self.lex.get("include", ()), key=len, reverse=True))
+        self.round_nouns = tuple(self.lex.get("round_noun", ()))  # 本輪融資, 投資方: what a list of investors follows
         self.actors = tuple(self.lex.get("actor_noun", ()))
         self.title_mods = tuple(sorted(self.lex.get("title_modifier", ()), key=len, reverse=True))  # 中國企業: a place naming a group, not a site
 

@@ -296,6 +296,7 @@ def read_rounds(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
     before the word invested in the company the round is about: the sentence's first other
     organisation before them, else the first of the sentence before that names one."""
     found = []  # (frame, investors, trigger)
+    first_noun = None  # where the first round noun a list of investors follows stands
     for frame in ctx.frames["round"]:
         for cs, ce in clause_spans(text, sent.start, sent.end):
             for ts, te, _ in find_words(text, frame.words, cs, ce):
@@ -304,10 +305,23 @@ def read_rounds(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
                 investors = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= ts and u.label == "ORG"]
                 if investors:
                     found.append((frame, investors, (ts, te)))
+        # "本輪融資吸引了…，包括A、B及C": the organisations a round's investors are said to include
+        for rs, re_, _ in find_words(text, ctx.round_nouns, sent.start, sent.end):
+            for cs, ce in clause_spans(text, re_, sent.end):
+                hit = next(iter(find_words(text, ctx.include, cs, ce)), None)
+                if hit is None:
+                    continue
+                investors = [u for u in sent.units if hit[1] <= u.start and u.end <= ce and u.label == "ORG"]
+                if investors and not any(f[1] == investors for f in found):
+                    found.append((frame, investors, (hit[0], hit[1])))
+                    first_noun = min(rs, first_noun) if first_noun is not None else rs
+                break
     if not found:
         return
     taken = {(u.start, u.end) for _, investors, _ in found for u in investors}
     first = min(ctx.start_of(sent, u) for _, investors, _ in found for u in investors)
+    if first_noun is not None:  # the company a round noun refers to is named before that noun
+        first = min(first, first_noun)
     candidates = [u for u in sent.units if u.end <= first and u.label == "ORG" and (u.start, u.end) not in taken]
     for p in reversed(prev):
         if candidates:

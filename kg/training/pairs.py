@@ -142,7 +142,7 @@ def corpus_examples(dataset: str, data_dir: Path = Path("../shared/data"), *, sp
 
 
 MIN_PRECISION = 0.6  # a predicate's proposals must be right this often on dev to be added at all
-MIN_SUPPORT = 3  # ... over at least this many right proposals
+MIN_SUPPORT = 5  # ... over at least this many right proposals
 L2_NAMES = 3e-2  # the nameness check leans on word lists and shapes more than on single characters
 
 

@@ -164,3 +164,10 @@ def test_relations_round_investors_listed_after_include(run_text):
     got = rels(doc)
     want = {(s(a), "investedIn", s("星河機器人")) for a in ("極光資本", "天穹資本", "北辰基金")}
     assert want <= got
+
+
+def test_relations_a_list_closed_by_an_organisation_noun_stays_organisations(run_text):
+    doc = run_text("天穹智能的投資人中有星河科技、極光科技等互聯網平台企業。")
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get(s("星河科技")) == "ORG" and labels.get(s("極光科技")) == "ORG"
+    assert not [r for r in doc._.kg_relations if r.predicate == "developedBy"]

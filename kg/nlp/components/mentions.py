@@ -36,6 +36,9 @@ class MentionResolver:
         self.titles = tuple(w for f in onto.frames_of("title") for w in f.words)
         self.coordinators = set(onto.lexicon.get("coordinator", ()))
         self.heads = tuple(onto.lexicon.get("product_head", ()))
+        # words naming organisations: a list closed by 平台企業 or 晶片廠商 is a list of organisations
+        self.org_words = tuple(onto.lexicon.get("org_head", ()) + onto.lexicon.get("org_suffix", ())
+                               + onto.lexicon.get("en_org_head", ()) + ("企业", "企業", "厂商", "廠商", "巨头", "巨頭"))
 
     def _trim_title(self, doc: Doc, span: Span, text: str) -> Span | None:
         """Drop a job title glued to the end of an ORG span ("…集团CEO")."""
@@ -177,7 +180,10 @@ class MentionResolver:
             while j + 1 < len(out) and text[out[j].end_char:out[j + 1].start_char].strip() in self.coordinators:
                 j += 1
             tail = text[out[j].end_char:out[j].end_char + 8]
-            if j > i and tail.startswith("等") and any(h in tail for h in self.heads):
+            heads = [tail.find(h) for h in self.heads if h in tail]
+            last_head = max(heads) if heads else -1
+            if j > i and tail.startswith("等") and last_head >= 0 and \
+                    not any(tail.find(w, last_head + 1) > last_head for w in self.org_words):
                 for k in range(i, j + 1):
                     if out[k].label_ == "ORG":
                         out[k] = Span(doc, out[k].start, out[k].end, label="PRODUCT")

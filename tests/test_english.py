@@ -97,3 +97,11 @@ def test_english_change_named_after_the_figure():
     ex = extract_document(doc, Pipelines())
     got = {(f.metric, round(f.value, 3)) for f in ex.facts}
     assert {("revenue", 41_500_000_000), ("revenueGrowth", 0.114), ("revenueGrowth", 0.163)} <= got
+
+
+def test_english_dates_before_a_number_are_no_products():
+    from kg.nlp import make_nlp
+
+    doc = make_nlp("en")("In April 2023, Xinghe launched the Aurora X9 phone, sold between April 1 and June 30.")
+    products = {e.text for e in doc.ents if e.label_ == "PRODUCT"}
+    assert "Aurora X9" in products and not {p for p in products if "April" in p or "June" in p}

@@ -59,6 +59,8 @@ class ProductRecogniser:
         # brands whose models carry the brand in their name (極氪9X, 問界M8): parents of such products
         brand_named = set(lex.get("brand_named", ()))
         self.brands = {e.parent for e in onto.catalogue.values() if e.cls in brand_named and e.parent}
+        # words of a date written before a number ("April 2023", "between April 1"): never a model's name
+        self.date_words = {w.lower() for w in lex.get("date_word", ())}
         # words a product name never runs across: triggers, heads, descriptors, ordinary words
         cues = {w for k in ("level", "approximate", "growth", "decline") for w in onto.cues.get(k, ())}
         self.barriers = tuple(sorted({w for f in onto.frames if f.kind != "compound" for w in f.words}
@@ -69,6 +71,8 @@ class ProductRecogniser:
     def _ok_code(self, word: str, text: str = "", start: int = 0) -> bool:
         if word.lower() in self.generic or _NOT_PRODUCT.match(word) or word.split()[0].lower() in self.generic:
             return False
+        if any(w.lower().rstrip(".") in self.date_words for w in word.split()[:-1]):
+            return False  # "April 2023", "between April 1": a date, not a model
         if re.fullmatch(r"[A-Z]\d", word):  # G7, P9: a product only where the text says so
             before = text[max(0, start - 4):start]
             after = text[start + len(word):start + len(word) + 4]

@@ -99,7 +99,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'&.-]*")
 
 
 def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: int, nearest: bool = True,
-                  n_sentence: int = 2, words: bool = False, tagged: Sequence[tuple] | None = None) -> list[str]:
+                  n_sentence: int = 2, words: bool = False, tagged: Sequence[tuple] | None = None,
+                  tagged_starts: Sequence[int] | None = None) -> list[str]:
     """The features of one candidate pair (strings; hashed by the model).
 
     ``triggers`` is a compiled regex of the ontology's trigger words; ``rules`` maps
@@ -109,7 +110,8 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
     sentence of many names, any one pair is less likely related); ``words`` adds the Latin words
     between and around the pair (for English, where characters say little); ``tagged`` is the text's
     segmentation into (start, end, word, tag) (:func:`kg.nlp.segment.tagged_words`): the words and
-    verbs between the pair and the words around it.
+    verbs between the pair and the words around it (``tagged_starts``: their start offsets, computed
+    once per text so that each pair costs only its own words).
     """
     s, o = cand.subject, cand.object
     first, second = (s, o) if s.start < o.start else (o, s)
@@ -139,7 +141,7 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
         f.append(f"wl={'_'.join(w.lower() for w in _WORD.findall(text[max(cand.sentence[0], first.start - 24):first.start])[-2:])}|{types}")
         f.append(f"wr={'_'.join(w.lower() for w in _WORD.findall(text[second.end:second.end + 24])[:2])}|{types}")
     if tagged:
-        f += _word_features(tagged, first, second, order, types)
+        f += _word_features(tagged, tagged_starts or [w[0] for w in tagged], first, second, order, types)
     left = text[max(cand.sentence[0], first.start - 4):first.start]
     right = text[second.end:min(cand.sentence[1], second.end + 4)]
     f += [f"l1={left[-1:]}|{order}", f"l2={left[-2:]}|{order}", f"r1={right[:1]}|{order}", f"r2={right[:2]}|{order}"]
@@ -157,10 +159,9 @@ def pair_features(text: str, cand: Candidate, triggers, rules: dict, n_between: 
     return f
 
 
-def _word_features(tagged: Sequence[tuple], first, second, order: str, types: str) -> list[str]:
+def _word_features(tagged: Sequence[tuple], starts: Sequence[int], first, second, order: str, types: str) -> list[str]:
     """The segmented words between two mentions (each, and the verbs among them: the first and the
     last one), and the word just before the first and just after the second."""
-    starts = [w[0] for w in tagged]
     lo, hi = bisect_left(starts, first.end), bisect_left(starts, second.start)
     inside = [w for w in tagged[lo:hi] if w[1] <= second.start and w[2].strip()]
     f = [f"jw={w[2]}|{order}" for w in inside]

@@ -45,6 +45,7 @@ class PairProposer:
         words = (self.model.words if self.model is not None else False) if words is None else words
         tagged = (self.model.tagged if self.model is not None else False) if tagged is None else tagged
         segmentation = tagged_words(doc) if tagged else None
+        seg_starts = [w[0] for w in segmentation] if segmentation else None
         args = doc_args(doc, self.onto)
         text = mask(doc.text, args)
         args = [a for a in args if text[a.start:a.end].strip()]
@@ -63,7 +64,7 @@ class PairProposer:
             ss, se = c.sentence
             n_sentence = bisect_left(starts, se) - bisect_left(starts, ss)
             out.append((c, pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence, words,
-                                         segmentation)))
+                                         segmentation, seg_starts)))
         return out
 
     def __call__(self, doc: Doc) -> Doc:

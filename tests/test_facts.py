@@ -138,3 +138,11 @@ def test_facts_lists_periods_and_metric_words(run_text, text, expected):
 def test_facts_a_company_figure_is_the_organisations_not_a_products(run_text):
     doc = run_text("星河科技受惠於極光X1出貨暢旺，公告9月營收184億元。")
     assert {f.subject.text for f in doc._.kg_facts if f.metric == "revenue"} == {"星河科技"}
+
+
+def test_facts_a_list_of_metrics_and_a_list_of_values(run_text):
+    doc = run_text("星河科技2024年營收、EBITDA與淨利潤分別為120億元、30億元與11億元，市佔率上升0.1個百分點至21.7%。")
+    got = facts(doc)
+    assert {("星河科技", "revenue", 12_000_000_000, "CNY", "2024"), ("星河科技", "netProfit", 1_100_000_000, "CNY", "2024"),
+            ("星河科技", "marketShare", 0.217, "ratio", "2024")} <= got
+    assert not [f for f in doc._.kg_facts if f.value == 3_000_000_000]  # EBITDA is none of the metrics

@@ -31,6 +31,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[〇○零一二两兩三四五六
 _TENTHS = re.compile(r"(?<![\d一二两兩三四五六七八九十〇○零])([一二两兩三四五六七八九])成([一二三四五六七八九](?![成倍]))?"
                      r"(?![長长员員立功本為为熟交果績绩品型就])")
 _TIMES = re.compile(rf"(增長|增长|成長|成长|增加|上升|提升|升|增|漲|涨|翻)了?\s*(?:近|逾|超過|超过|約|约)?\s*({_NUM})\s*倍")
+_NUM_START = r"(?=[\d〇○零一二两兩三四五六七八九十廿卅卌])"
 _MAG = "|".join(sorted(map(re.escape, _MAGNITUDE), key=len, reverse=True))
 
 
@@ -82,7 +83,8 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
     cur = "|".join(sorted(map(re.escape, currencies), key=len, reverse=True))
     cnt = "|".join(sorted(map(re.escape, count_units), key=len, reverse=True))
     out: list[Quantity] = []
-    pct = re.compile(rf"(?:百分之({_NUM}))|({_NUM})(?:\s*[%％]?\s*[-~～至到]\s*({_NUM}))?\s*(?:[%％]|(?:percent|per cent|pct)\b)")
+    # a number starts with a digit ("点" of 百分点 is no number): 上升0.1个百分点至21.7% is 21.7%, not a range
+    pct = re.compile(rf"(?:百分之({_NUM}))|{_NUM_START}({_NUM})(?:\s*[%％]?\s*[-~～至到]\s*{_NUM_START}({_NUM}))?\s*(?:[%％]|(?:percent|per cent|pct)\b)")
     for m in pct.finditer(text, start, end):
         try:
             if m.group(1):

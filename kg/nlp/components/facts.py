@@ -271,6 +271,7 @@ class FactExtractor:
             series, runs = self._series(text, ss, quantities, periods)
             owners = self._respectively(text, sargs, quantities, ss, se)
             shared = self._each(text, sargs, quantities, ss, se)
+            listed = self._metric_list(text, quantities, ss, se)
             series_metric, series_run = None, None
             sentence_metric = None
             for i, q in enumerate(quantities):
@@ -284,6 +285,10 @@ class FactExtractor:
                     after = find_words(text, tuple(self.metric_words), q.end, q.end + len(trailing) + 20)
                     mk = (self.metric_words[after[0][2]], after[0][0]) if after else \
                         (mk or self._metric_for(text, ss, q, wide=True) or sentence_metric)
+                if i in listed:  # "營收、EBITDA與稅後純益分別為A、B與C": the metric at the value's place
+                    if listed[i] is None:
+                        continue
+                    mk = listed[i]
                 if i in series and runs[i] != series_run:  # a new list: its own metric word
                     series_metric, series_run = None, runs[i]
                 if i in series and series_metric is not None:
@@ -310,7 +315,7 @@ class FactExtractor:
                     continue
                 if i in series:
                     period = series[i]
-                elif i in in_list and i not in owners:
+                elif i in in_list and i not in owners and i not in listed:
                     continue
                 else:
                     period = self._period(text, periods, q, last_dated, doc_year, last_part)
@@ -370,6 +375,33 @@ class FactExtractor:
             if len(group) == len(run) and not _CLAUSE.search(text, group[0].start, q0.start) and \
                     not any(q.start < q0.start and q.start > group[-1].end for q in quantities):
                 out.update(zip(run, group))
+        return out
+
+    def _metric_list(self, text, quantities, ss: int, se: int) -> dict[int, tuple[str, int] | None]:
+        """``營收、EBITDA與稅後純益分別為A、B與C``: a list of metric words before 分別 and as many values
+        after it; each value takes the metric at its place (None where the word is another measure)."""
+        out: dict[int, tuple[str, int] | None] = {}
+        for s, e, _ in find_words(text, self.series + self.respectively, ss, se):
+            values = [i for i, q in enumerate(quantities) if q.start >= e]
+            run = values[:1]
+            for i in values[1:]:
+                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[quantities[run[-1]].end:quantities[i].start]):
+                    run.append(i)
+                else:
+                    break
+            cut = [m.end() for m in _CLAUSE.finditer(text, ss, s)]
+            lo = cut[-1] if cut else ss
+            words = sorted([(a, b, self.metric_words[w]) for a, b, w in find_words(text, tuple(self.metric_words), lo, s)]
+                           + [(a, b, None) for a, b, _ in find_words(text, self.other_measures, lo, s)])
+            items = []
+            for a, b, m in words:  # an other measure that overlaps a metric word is that measure
+                if items and a < items[-1][1]:
+                    if m is None:
+                        items[-1] = (items[-1][0], b, None)
+                    continue
+                items.append((a, b, m))
+            if len(run) >= 2 and len(items) == len(run):
+                out.update((i, (m, a) if m is not None else None) for i, (a, b, m) in zip(run, items))
         return out
 
     def _each(self, text, args, quantities, ss: int, se: int) -> dict[int, list[Arg]]:

@@ -33,6 +33,18 @@ _CLAUSE = re.compile(r"[，,；;：:]")
 _AFTER = re.compile(r"(?:\s*[和、及与與,，]\s*(?:超|约|約|近|逾)?\s*\d+(?:\.\d+)?\s*[%％])*\s*(?:左右|以上|上下)?\s*的?\s*")
 
 
+def _value_run(text: str, quantities, after: int) -> list[int]:
+    """Indexes of the list of values (``21%、17%和9%``) that starts first after offset ``after``."""
+    values = [i for i, q in enumerate(quantities) if q.start >= after]
+    run = values[:1]
+    for i in values[1:]:
+        if re.fullmatch(r"\s*[、,，和及与與]\s*", text[quantities[run[-1]].end:quantities[i].start]):
+            run.append(i)
+        else:
+            break
+    return run
+
+
 def _name_list(text: str, args, before: int) -> list[Arg]:
     """The list of names (``星河、極光和天穹``) that ends last before offset ``before``."""
     names = [a for a in args if a.end <= before and a.label in ("ORG", "PRODUCT")]
@@ -352,13 +364,7 @@ class FactExtractor:
         sentence ``ss:se``; ``args`` are its names)."""
         out: dict[int, Arg] = {}
         for s, e, _ in find_words(text, self.respectively, ss, se):
-            values = [i for i, q in enumerate(quantities) if q.start >= e]
-            run = values[:1]
-            for i in values[1:]:
-                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[quantities[run[-1]].end:quantities[i].start]):
-                    run.append(i)
-                else:
-                    break
+            run = _value_run(text, quantities, e)
             group = _name_list(text, args, s)
             if run and len(group) == len(run) and (not group or s - group[-1].end <= 2):
                 out.update(zip(run, group))
@@ -382,13 +388,7 @@ class FactExtractor:
         after it; each value takes the metric at its place (None where the word is another measure)."""
         out: dict[int, tuple[str, int] | None] = {}
         for s, e, _ in find_words(text, self.series + self.respectively, ss, se):
-            values = [i for i, q in enumerate(quantities) if q.start >= e]
-            run = values[:1]
-            for i in values[1:]:
-                if re.fullmatch(r"\s*[、,，和及与與]\s*", text[quantities[run[-1]].end:quantities[i].start]):
-                    run.append(i)
-                else:
-                    break
+            run = _value_run(text, quantities, e)
             cut = [m.end() for m in _CLAUSE.finditer(text, ss, s)]
             lo = cut[-1] if cut else ss
             words = sorted([(a, b, self.metric_words[w]) for a, b, w in find_words(text, tuple(self.metric_words), lo, s)]

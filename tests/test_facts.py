@@ -146,3 +146,11 @@ def test_facts_a_list_of_metrics_and_a_list_of_values(run_text):
     assert {("星河科技", "revenue", 12_000_000_000, "CNY", "2024"), ("星河科技", "netProfit", 1_100_000_000, "CNY", "2024"),
             ("星河科技", "marketShare", 0.217, "ratio", "2024")} <= got
     assert not [f for f in doc._.kg_facts if f.value == 3_000_000_000]  # EBITDA is none of the metrics
+
+
+def test_facts_a_figure_in_a_relative_clause_is_of_the_organisation_it_describes(run_text):
+    doc = run_text("極光汽車今年交付約164萬輛，去年交付225萬輛電動車的汽車製造商星河汽車已超越它。")
+    from kg.normalise import same_length_convert
+
+    got = {(f.subject.text, f.value) for f in doc._.kg_facts if f.metric == "deliveries"}
+    assert (same_length_convert("星河汽車"), 2_250_000) in got

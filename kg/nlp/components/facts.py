@@ -29,6 +29,7 @@ __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 
 MAX_METRIC_GAP = 60
 _CLAUSE = re.compile(r"[，,；;：:]")
+_RELATIVE = re.compile(r"[^，,。；;：:、()（）的]{0,8}的[^，,。；;：:、()（）的]{0,12}")  # …的 (descriptor) NAME
 # after a share: the rest of a list of shares and a qualifier ("35%和 7% 左右的"), before the metric word
 _AFTER = re.compile(r"(?:\s*[和、及与與,，]\s*(?:超|约|約|近|逾)?\s*\d+(?:\.\d+)?\s*[%％])*\s*(?:左右|以上|上下)?\s*的?\s*")
 
@@ -159,6 +160,11 @@ class FactExtractor:
                  and a.label in ("ORG", "PRODUCT")]
         if glued:
             return glued[-1]
+        # "去年交付225萬輛的汽車製造商星河": the figure describes the organisation its clause leads to
+        described = [a for a in args if a.start > q.end and a.label == "ORG"
+                     and _RELATIVE.fullmatch(text, q.end, a.start)]
+        if described:
+            return described[0]
         if money and any(a.label == "ORG" for a in cands):
             cands = [a for a in cands if a.label == "ORG"]
         if cands:

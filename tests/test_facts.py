@@ -154,3 +154,10 @@ def test_facts_a_figure_in_a_relative_clause_is_of_the_organisation_it_describes
 
     got = {(f.subject.text, f.value) for f in doc._.kg_facts if f.metric == "deliveries"}
     assert (same_length_convert("星河汽車"), 2_250_000) in got
+
+
+def test_facts_business_lines_and_investors_are_no_subjects(run_text):
+    doc = run_text("2025年一季度，星河科技實現總營收1398萬美元；Aurora X9業務營收173萬美元。")
+    assert {f.subject.text for f in doc._.kg_facts if f.metric == "revenue"} == {"星河科技"}
+    doc = run_text("天穹科技完成了由北辰資本領投的7500萬美元B輪融資。")
+    assert {f.subject.text for f in doc._.kg_facts if f.metric == "fundingRaised"} == {"天穹科技"}

@@ -144,6 +144,7 @@ class FactExtractor:
         self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.market_nouns = tuple(onto.lexicon.get("market_noun", ()))
+        self.round_words = tuple(w for f in onto.frames_of("round") for w in f.words)
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
 
@@ -154,7 +155,12 @@ class FactExtractor:
         cands = [a for a in args if ss <= a.start and a.end <= anchor and a.label in ("ORG", "PRODUCT")
                  and not self._is_source(text, a) and not self._after_preposition(text, a, ss)
                  and not _bracketed(text, a, args)
-                 and not self._names_market(text, a)]
+                 and not self._names_market(text, a)
+                 and not self._invests(text, a)]
+        # "星河Robotaxi業務營收": a business line's figure is the company's (the guide), when the sentence names it
+        lines = [a for a in cands if any(text.startswith(w, a.end) for w in self.segments)]
+        if lines and len(lines) < len(cands):
+            cands = [a for a in cands if a not in lines]
         # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
         glued = [a for a in args if a.end <= q.start and self.glue.fullmatch(text[a.end:q.start])
                  and a.label in ("ORG", "PRODUCT")]
@@ -188,6 +194,10 @@ class FactExtractor:
     def _after_preposition(self, text: str, a: Arg, ss: int) -> bool:
         before = text[max(ss, a.start - 3):a.start]
         return self.preposition is not None and any(m.end() == len(before) for m in self.preposition.finditer(before))
+
+    def _invests(self, text: str, a: Arg) -> bool:
+        """``由天穹資本領投的7500萬美元融資``: an investor named with its round word raised nothing."""
+        return any(text.startswith(w, k) for w in self.round_words for k in (a.end, a.end + 1))
 
     def _names_market(self, text: str, a: Arg) -> bool:
         """``在全球手機極光市場拿下20%``: a name that qualifies a market is not what the figure is about

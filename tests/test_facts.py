@@ -87,7 +87,8 @@ def test_facts_losses_hong_kong_profit_words_and_rounds(run_text, text, expected
     ("極光科技和天穹電子分別以35%和7%的手機市佔率排名第一和第五。",
      {("極光科技", "marketShare", 0.35, "ratio", None), ("天穹電子", "marketShare", 0.07, "ratio", None)}),
     # a qualified profit is the adjusted one
-    ("星河科技非美國通用會計準則下歸屬於股東淨利達28億元。", {("星河科技", "adjustedProfit", 2_800_000_000, "CNY", None)}),
+    ("星河科技按非公認會計準則計的淨利達28億元。", {("星河科技", "adjustedProfit", 2_800_000_000, "CNY", None)}),
+    ("星河科技經調整淨利達28億元。", {("星河科技", "adjustedProfit", 2_800_000_000, "CNY", None)}),
 ])
 def test_facts_as_real_news_writes_them(run_text, text, expected):
     from kg.normalise import same_length_convert

@@ -143,6 +143,8 @@ class FactExtractor:
         self.same_period = tuple(onto.lexicon.get("same_period", ()))
         self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
+        self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
+        self.non = tuple(onto.lexicon.get("non_prefix", ()))
         self.market_nouns = tuple(onto.lexicon.get("market_noun", ()))
         self.round_words = tuple(w for f in onto.frames_of("round") for w in f.words)
         if not Doc.has_extension("kg_facts"):
@@ -251,11 +253,17 @@ class FactExtractor:
             if os_ >= s or oe >= e or (s - oe <= 3 and not _CLAUSE.search(text, oe, s)):
                 return None
         metric = self.metric_words[w]
-        # "非美國通用會計準則下歸屬於股東淨利": a qualified profit is the adjusted one
-        if metric == "netProfit" and "adjustedProfit" in self.onto.metrics and \
-                find_words(text, self.adjusted, max(lo, s - 30), s):
+        # "經調整淨利", "按非…會計準則計的淨利": a profit qualified as adjusted, or by a standard it is not
+        # reported under, is the adjusted one
+        if metric == "netProfit" and "adjustedProfit" in self.onto.metrics and self._qualified(text, max(lo, s - 30), s):
             metric = "adjustedProfit"
         return metric, s
+
+    def _qualified(self, text: str, start: int, end: int) -> bool:
+        if find_words(text, self.adjusted, start, end):
+            return True
+        return any(any(text.startswith(n, k) for n in self.non for k in range(max(start, a - 8), a))
+                   for a, _, _ in find_words(text, self.standards, start, end))
 
     def _kind_ok(self, metric: str, q: Quantity, between: str) -> tuple[str, float] | None:
         """The metric and signed value a quantity gives, or None."""

@@ -179,7 +179,7 @@ def agent_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
 
 def copula_noun(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], frame, other_side: str,
                 ts: int, te: int, out: list[FoundRelation]) -> bool:
-    """``A 是 B(、C) 的 noun``: A is the noun (京東方是蘋果iPhone 16系列屏幕的供應商之一), the
+    """``A 是 B(、C) 的 noun``: A is the noun (星河是極光X9系列屏幕的供應商之一), the
     names between the copula and 的 are the other side. True when it read the trigger."""
     if ctx.copula_re is None or not text[sent.start:ts].rstrip().endswith("的"):
         return False
@@ -190,7 +190,7 @@ def copula_noun(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
         at, after = cs + m.start(), cs + m.end()
         head = [u for u in sent.units if u.end <= at and at - u.end <= 2 and ctx.start_of(sent, u) >= cs]
         named = [u for u in sent.units if after <= ctx.start_of(sent, u) and u.end <= ts]
-        named = [b for u in named if (b := sent.brands.get(u.start)) is not None] + named  # 蘋果 of 蘋果iPhone 16
+        named = [b for u in named if (b := sent.brands.get(u.start)) is not None] + named  # 極光 of 極光X9
         others = [u for u in named if ctx.fits(frame.property, other_side, u)]
         if head and others:
             listed = ctx.side(sent, prev, head[-1], frame.property, frame.left, text, group=True)

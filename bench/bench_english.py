@@ -24,19 +24,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _news import news_texts  # noqa: E402
 
 
 def _texts() -> list[str]:
-    from kg.ingest import read_document
-    from kg.normalise import normalise
-
-    out = []
-    for path in sorted((ROOT / "eval" / "news" / "train" / "docs").glob("en-*.txt")):
-        doc = normalise(read_document(path))
-        out.append(doc.analysis)
-    return out
+    return news_texts("en")
 
 
 def _seconds(nlp, texts: list[str], repeat: int = 2) -> float:

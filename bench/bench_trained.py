@@ -22,20 +22,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _news import news_texts  # noqa: E402
 
 
 def _texts() -> list[str]:
-    from kg.ingest import read_document
-    from kg.normalise import normalise
-
-    out = []
-    for path in sorted((ROOT / "eval" / "news" / "train" / "docs").glob("*.txt")):
-        doc = normalise(read_document(path))
-        if doc.lang == "zh":
-            out.append(doc.analysis)
-    return out
+    return news_texts("zh")
 
 
 def _throughput(nlp, texts: list[str]) -> float:

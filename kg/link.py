@@ -116,9 +116,9 @@ class Linker:
         this Latin name, or whose Latin name is this Chinese name's pinyin (rule 4)."""
         name = ent.label
         chinese = not re.fullmatch(r"[\x00-\x7f]+", name)
-        keys = [entity_key(pinyin_name(name, self.surnames))] if chinese else self._latin_keys(name)
         if chinese and not 2 <= len(to_simplified(name)) <= 4:
             return ent
+        keys = [entity_key(pinyin_name(name, self.surnames))] if chinese else self._latin_keys(name)
         for k in keys:
             seen = self.people.get(k)
             if seen is not None and seen[2] != chinese:

@@ -466,8 +466,7 @@ class FactExtractor:
                 runs.update((i, s) for i in run)
         return out, runs
 
-    @staticmethod
-    def _period(text: str, periods: list[Period], q: Quantity, last_dated: Period | None = None,
+    def _period(self, text: str, periods: list[Period], q: Quantity, last_dated: Period | None = None,
                 doc_year: int | None = None, last_part: str | None = None) -> str | None:
         """The period a quantity belongs to; "" when it is ambiguous (a range). A quarter without a year
         is of the year of the sentence, else of ``last_dated`` (the period the text last named, a fiscal
@@ -484,7 +483,7 @@ class FactExtractor:
         p = before[-1]
         if len(before) >= 2 and before[-2].end <= p.start and re.fullmatch(r"\s*[至到~-]\s*", text[before[-2].end:p.start]):
             return ""  # a range of periods with a single value
-        if p.part == "" and p.year is not None and text.startswith("同期", p.end):
+        if p.part == "" and p.year is not None and any(text.startswith(w, p.end) for w in self.same_period):
             parts = [b.part for b in periods if b.part not in ("", "FY")] or ([last_part] if last_part else [])
             return f"{p.year}-{parts[0]}" if parts else p.label
         if p.year is None:

@@ -98,10 +98,9 @@ class FrameContext:
         self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))
         # 與/跟/同 join the two sides of a symmetric relation far more often than a list
-        comitative = set(self.lex.get("comitative", ()))
-        self.comitative = comitative | {w for w in self.coordinators if w in ("和", "and")}
-        self.list_joiners = self.coordinators - comitative
-        self.comitative_re = word_regex(tuple(comitative))
+        self.comitative_only = tuple(self.lex.get("comitative", ()))  # 與, 跟, 同: never a list's joiner
+        self.comitative = set(self.comitative_only) | (self.coordinators & {"和"})
+        self.list_joiners = self.coordinators - set(self.comitative_only)
         self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ())
                              + self.lex.get("series_word", ()))
         self.demonstratives = tuple(self.lex.get("demonstrative", ()))

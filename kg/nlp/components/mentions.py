@@ -38,7 +38,7 @@ class MentionResolver:
         self.heads = tuple(onto.lexicon.get("product_head", ()))
         # words naming organisations: a list closed by 平台企業 or 晶片廠商 is a list of organisations
         self.org_words = tuple(onto.lexicon.get("org_head", ()) + onto.lexicon.get("org_suffix", ())
-                               + onto.lexicon.get("en_org_head", ()) + ("企业", "企業", "厂商", "廠商", "巨头", "巨頭"))
+                               + onto.lexicon.get("en_org_head", ()) + onto.lexicon.get("org_noun", ()))
 
     def _trim_title(self, doc: Doc, span: Span, text: str) -> Span | None:
         """Drop a job title glued to the end of an ORG span ("…集团CEO")."""

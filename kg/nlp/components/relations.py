@@ -121,7 +121,7 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
             rights = ctx.side(sent, prev, u, prop, right_side, text, group=True)
             if rights:
                 break
-        if not rights and prop in ctx.onto.symmetric and text[cs:group_start].rstrip().endswith(tuple(ctx.comitative - {"和"})):
+        if not rights and prop in ctx.onto.symmetric and text[cs:group_start].rstrip().endswith(ctx.comitative_only):
             # "北辰5…，將與極光X2正面競爭": the other side is what the sentence is about
             for u in sent.units:
                 if u.end > group_start:

@@ -25,10 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MAX_GAP", "PairModel", "pair_features", "candidate_pairs", "default_pairs_model", "default_nameness_model",
+__all__ = ["MAX_GAP", "MAX_GAP_LATIN", "PairModel", "dep_features", "dep_roots", "pair_features", "candidate_pairs", "default_pairs_model", "default_nameness_model",
            "load_pairs", "train_pairs"]
 
-MAX_GAP = 60  # characters between two mentions for them to be a candidate pair
+MAX_GAP = 60  # characters between two mentions for them to be a candidate pair (Chinese)
+MAX_GAP_LATIN = 200  # ... in English, whose words are longer than characters
 N_BUCKETS = 1 << 20
 EXTRACTOR = "kg.model.pairs.v1"
 
@@ -63,8 +64,8 @@ class Candidate:
     sentence: tuple[int, int]
 
 
-def candidate_pairs(sentences: Sequence[tuple[int, int]], args: Sequence) -> list[Candidate]:
-    """Ordered pairs of distinct mentions in one sentence, at most :data:`MAX_GAP` apart.
+def candidate_pairs(sentences: Sequence[tuple[int, int]], args: Sequence, max_gap: int = MAX_GAP) -> list[Candidate]:
+    """Ordered pairs of distinct mentions in one sentence, at most ``max_gap`` characters apart.
 
     Linear in the text: each mention pairs only with the mentions of its sentence that lie
     within the gap.
@@ -81,7 +82,7 @@ def candidate_pairs(sentences: Sequence[tuple[int, int]], args: Sequence) -> lis
         inside = [a for a in args[bisect_left(starts, ss):bisect_left(starts, se)] if a.end <= se]
         for i, x in enumerate(inside):
             for y in inside[i + 1:]:
-                if y.start - x.end > MAX_GAP:
+                if y.start - x.end > max_gap:
                     break
                 if y.start < x.end:  # overlapping spans are one name read twice
                     continue
@@ -180,15 +181,58 @@ def _word_features(tagged: Sequence[tuple], starts: Sequence[int], first, second
     return f
 
 
+def dep_roots(doc, args: Sequence) -> dict[tuple[int, int], object]:
+    """The syntactic head token of each mention (by its character span), for :func:`dep_features`."""
+    out = {}
+    for a in args:
+        span = doc.char_span(a.start, a.end, alignment_mode="expand")
+        if span is not None and len(span):
+            out[(a.start, a.end)] = span.root
+    return out
+
+
+def dep_features(roots: dict, cand: Candidate, types: str, limit: int = 6) -> list[str]:
+    """The dependency path between the head tokens of a pair's two mentions: the relations up from the
+    subject to their lowest common head, that head's lemma, and the relations down to the object (the
+    words of the path too when it is short). Empty when a mention has no token or the path is long."""
+    s, o = roots.get((cand.subject.start, cand.subject.end)), roots.get((cand.object.start, cand.object.end))
+    if s is None or o is None or s.i == o.i or s.sent.start != o.sent.start:
+        return []
+    up_s = [s, *s.ancestors][:limit + 1]
+    idx = {t.i: k for k, t in enumerate(up_s)}
+    down = []
+    for t in [o, *o.ancestors][:limit + 1]:
+        if t.i in idx:
+            up = up_s[:idx[t.i]]
+            lca = t
+            break
+        down.append(t)
+    else:
+        return [f"dpno|{types}"]
+    def rel(t):
+        return t.dep_ + (":" + t.lower_ if t.dep_ in ("prep", "agent") else "")
+    path = [f"{rel(t)}^" for t in up] + [lca.lemma_.lower()] + [f"v{rel(t)}" for t in reversed(down)]
+    deps = [f"{rel(t)}^" for t in up] + ["*"] + [f"v{rel(t)}" for t in reversed(down)]
+    f = [f"dpl={min(len(up) + len(down), limit)}|{types}", f"dlca={lca.lemma_.lower()}|{types}",
+         f"dpd={'_'.join(deps)}|{types}", f"dpd={'_'.join(deps)}|{lca.pos_}"]
+    if len(up) + len(down) <= 4:
+        f.append(f"dp={'_'.join(path)}|{types}")
+    for t in up[1:] + down[1:]:
+        f.append(f"dpw={t.lemma_.lower()}|{types}")
+    return f
+
+
 class PairModel:
     """One logistic output per predicate over hashed sparse features."""
 
     def __init__(self, predicates: Sequence[str], rows: dict[int, np.ndarray] | None = None,
                  bias: np.ndarray | None = None, thresholds: dict[str, float] | None = None,
-                 words: bool = False, tagged: bool = False) -> None:
+                 words: bool = False, tagged: bool = False, deps: bool = False, max_gap: int = MAX_GAP) -> None:
         self.predicates = list(predicates)
         self.words = words  # whether its features include the Latin words (pair_features(words=True))
         self.tagged = tagged  # ... and the segmented words (pair_features(tagged=...))
+        self.deps = deps  # ... and the dependency path between the two (dep_features)
+        self.max_gap = max_gap  # the farthest apart two mentions of a candidate pair may be
         self.rows = rows or {}
         self.bias = bias if bias is not None else np.zeros(len(self.predicates), dtype=np.float32)
         self.thresholds = thresholds or {}
@@ -209,8 +253,8 @@ class PairModel:
             np.zeros((0, len(self.predicates)), dtype=np.float16)
         np.savez_compressed(path / "weights.npz", keys=keys, values=values, bias=self.bias.astype(np.float32))
         (path / "meta.json").write_text(json.dumps({"extractor": EXTRACTOR, "predicates": self.predicates,
-                                                    "thresholds": self.thresholds, "max_gap": MAX_GAP,
-                                                    "words": self.words, "tagged": self.tagged,
+                                                    "thresholds": self.thresholds, "max_gap": self.max_gap,
+                                                    "words": self.words, "tagged": self.tagged, "deps": self.deps,
                                                     "buckets": N_BUCKETS, **(meta or {})},
                                                    ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -221,7 +265,8 @@ def load_pairs(path: str | Path) -> PairModel:
     data = np.load(path / "weights.npz")
     rows = {int(k): v.astype(np.float32) for k, v in zip(data["keys"], data["values"])}
     return PairModel(meta["predicates"], rows, data["bias"].astype(np.float32), meta.get("thresholds", {}),
-                     meta.get("words", False), meta.get("tagged", False))
+                     meta.get("words", False), meta.get("tagged", False), meta.get("deps", False),
+                     meta.get("max_gap", MAX_GAP))
 
 
 def train_pairs(examples: list[tuple[list[str], set[str]]], predicates: Sequence[str], *, epochs: int = 12,

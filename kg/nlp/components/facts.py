@@ -29,6 +29,7 @@ __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 
 MAX_METRIC_GAP = 60
 _CLAUSE = re.compile(r"[，,；;：:]")
+_IN_METRIC = re.compile(r"\s*in\s+((?:[A-Za-z0-9-]+\s+){0,2}[A-Za-z])")  # an English amount "in" its metric
 _RELATIVE = re.compile(r"[^，,。；;：:、()（）的]{0,8}的[^，,。；;：:、()（）的]{0,12}")  # …的 (descriptor) NAME
 # after a share: the rest of a list of shares and a qualifier ("35%和 7% 左右的"), before the metric word
 _AFTER = re.compile(r"(?:\s*[和、及与與,，]\s*(?:超|约|約|近|逾)?\s*\d+(?:\.\d+)?\s*[%％])*\s*(?:左右|以上|上下)?\s*的?\s*")
@@ -142,6 +143,7 @@ class FactExtractor:
         self.comparison = word_regex(onto.lexicon.get("comparison", ()))
         self.same_period = tuple(onto.lexicon.get("same_period", ()))
         self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
+        self.unit_sales = tuple(onto.lexicon.get("unit_sales_word", ()))
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
         self.non = tuple(onto.lexicon.get("non_prefix", ()))
@@ -179,6 +181,53 @@ class FactExtractor:
             # a pronoun after the last name ("…阿里雲…，其經調整EBITA") points back to the sentence topic
             return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
         return prev_topic
+
+    @staticmethod
+    def _grammatical_subject(doc: Doc, args, q: Quantity) -> Arg | None:
+        """English: the organisation or product that is the grammatical subject of the verb a figure
+        depends on (``Pegatron, an assembler of Apple's phones, reported a 12% decline``: Pegatron),
+        or the possessor of that subject (``TSMC's revenue came in at``); a pronoun subject
+        (``told Reuters it had raised``) passes to the verb above, a relative one (``X, which sold``) to
+        the noun its clause describes. None without a parse or a match."""
+        if not doc.has_annotation("DEP"):
+            return None
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            return None
+        named = [a for a in args if a.label in ("ORG", "PRODUCT")]
+        for verb in [span.root, *span.root.ancestors]:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+                heads = [subj] + [c for c in subj.children if c.dep_ in ("poss", "compound", "appos")]
+                for t in heads:
+                    hit = next((a for a in named if a.start <= t.idx < a.end), None)
+                    if hit is not None:
+                        return hit
+                if subj.pos_ != "PRON":
+                    return None
+                if verb.dep_ == "relcl":  # "Volkswagen, which sold …": the noun the clause describes
+                    hit = next((a for a in named if a.start <= verb.head.idx < a.end), None)
+                    if hit is not None:
+                        return hit
+        return None
+
+    def _counted_sales(self, text: str, anchor: int, q: Quantity, quantities: list[Quantity], i: int) -> bool:
+        """The metric word at ``anchor`` is a sales word (``unit_sales_word``) and the figure is a count,
+        or a percentage its clause carries on to a count (``rose 1.4 percent to 4.80 million vehicles``)."""
+        if "salesVolume" not in self.onto.metrics or not any(text.startswith(w, anchor) for w in self.unit_sales):
+            return False
+        if q.kind == "count":
+            return True
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        return q.kind == "percent" and nxt is not None and nxt.kind == "count" and nxt.start - q.end <= 12 \
+            and not _CLAUSE.search(text, q.end, nxt.start)
+
+    def _measure_after(self, text: str, q: Quantity, se: int) -> bool:
+        """An ``other_measure`` word right after an amount, in its clause (``$61.5 billion post-money
+        valuation``, ``30億美元估值``)."""
+        found = find_words(text, self.other_measures, q.end, min(se, q.end + 24))
+        return bool(found) and found[0][0] - q.end <= 14 and not _CLAUSE.search(text, q.end, found[0][0])
 
     def _trailing_change(self, text: str, q: Quantity, se: int) -> str:
         """The English change words right after a percentage (``12.3 percent year-on-year decline``,
@@ -225,6 +274,14 @@ class FactExtractor:
             for w, m in self.metric_words.items():
                 if self.onto.metrics[m]["kind"] == q.kind and text.startswith(w, q.end + 1):
                     return m, q.end
+        if q.kind == "money":  # "generated $44m in sales", "USD 198.9 billion in preliminary revenue"
+            tail = _IN_METRIC.match(text, q.end, min(len(text), q.end + 40))
+            if tail:
+                words = [tail.start(1) + m.end() for m in re.finditer(r"[A-Za-z0-9-]+\s+", tail.group(1))]
+                for k in [tail.start(1)] + words[:2]:
+                    for w, m in self.metric_words.items():
+                        if self.onto.metrics[m]["kind"] == "money" and re.match(rf"{re.escape(w)}\b", text[k:k + len(w) + 1]):
+                            return m, k
         lo = max(ss, q.start - MAX_METRIC_GAP)
         if not wide:  # the metric word of a number stands in its own clause
             cut = [m.end() for m in _CLAUSE.finditer(text, lo, q.start) if not (text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit())]
@@ -335,8 +392,13 @@ class FactExtractor:
                     series_metric = mk
                 sentence_metric = mk  # "revenue of …, an 11.4% increase … and up 16.3%": one metric, several changes
                 metric, anchor = mk
+                if q.kind == "money" and self._measure_after(text, q, se):
+                    continue  # "at a $45bn valuation": the amount is of a measure that is none of the metrics
                 if not glued and self.comparison is not None and self.comparison.search(text, anchor, max(anchor, q.start)):
                     continue  # a figure given for comparison, of no named entity
+                if self._counted_sales(text, anchor, q, quantities, i):
+                    # "sales rose 1.4 percent to 4.80 million vehicles": sales counted in units, not money
+                    metric = "salesVolume"
                 between = (text[anchor:q.start] if anchor < q.start else "") + (" " + trailing if trailing else "")
                 got = self._kind_ok(metric, q, between)
                 if got is None:
@@ -345,8 +407,9 @@ class FactExtractor:
                 if anchor < q.start and value > 0 and self.onto.metrics[metric]["kind"] == "money" and \
                         any(text.startswith(w, anchor) for w in self.loss_words):
                     value = -value  # "淨虧損1.5億元": a loss is a negative profit
-                subject = owners.get(i) or self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic,
-                                                         money=self.onto.metrics[metric]["kind"] == "money")
+                subject = owners.get(i) or self._grammatical_subject(doc, sargs, q) or \
+                    self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic,
+                                  money=self.onto.metrics[metric]["kind"] == "money")
                 if subject is None:
                     continue
                 if i in series:

@@ -148,3 +148,11 @@ def test_english_pair_features_follow_the_dependency_path(nlp_en):
     assert "dp=nsubj^_acquire_vdobj|x" in feats and "dlca=acquire|x" in feats
     back = next(c for c in pairs if c.subject.text == "Bluefield Labs" and c.object.text == "Northwind Systems")
     assert "dp=dobj^_acquire_vnsubj|x" in dep_features(dep_roots(doc, args), back, "x")
+
+
+def test_english_names_keep_their_legal_form_and_amounts_are_no_products(nlp_en):
+    doc = nlp_en("Shares of Nvidia Corp and Nokia Oyj rose after the 16-year-old firm raised $6.6bn, "
+                 "or RM68.5 billion, for its 7-nanometer line.")
+    ents = {(e.text, e.label_, e.kb_id_) for e in doc.ents}
+    assert ("Nvidia Corp", "ORG", "nvidia") in ents and ("Nokia Oyj", "ORG", "nokia") in ents
+    assert not {e for e in ents if e[1] == "PRODUCT"}, ents

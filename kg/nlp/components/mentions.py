@@ -23,6 +23,7 @@ __all__ = ["MentionResolver", "make_mentions"]
 
 _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORDS = re.compile(r"(?: [A-Z][A-Za-z&.\-]*)+")
 _MODEL_SUFFIX = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)"
                            r"(?: [A-Z][A-Za-z]+)?")  # and a variant name: Claude 4 Sonnet
 
@@ -35,6 +36,7 @@ class MentionResolver:
         self.suffixes = set(onto.lexicon.get("org_suffix", ()))
         self.titles = tuple(w for f in onto.frames_of("title") for w in f.words)
         self.coordinators = set(onto.lexicon.get("coordinator", ()))
+        self.legal_forms = set(onto.lexicon.get("legal_form", ()))
         self.heads = tuple(onto.lexicon.get("product_head", ()))
         # words naming organisations: a list closed by 平台企業 or 晶片廠商 is a list of organisations
         self.org_words = tuple(onto.lexicon.get("org_head", ()) + onto.lexicon.get("org_suffix", ())
@@ -90,8 +92,12 @@ class MentionResolver:
             longer = [c for c in within if c.start_char == span.start_char and c.end_char < span.end_char
                       and span.label_ == c.label_ == "ORG" and self.sources[rank] == "ner"
                       and span.end_char - c.end_char >= 2 and text[c.end_char:span.end_char] not in self.suffixes
-                      and _CJK_WORD.fullmatch(text[c.end_char:span.end_char])  # not 微軟Azure: a brand and its product
-                      and not any(o.start_char >= c.end_char for o in within)]
+                      # not 微軟Azure (a brand and its product); Latin words are capitalised ones after a space
+                      # ("Hyundai Motor Group", "Taiwan Semiconductor Manufacturing Co")
+                      and (_CJK_WORD.fullmatch(text[c.end_char:span.end_char])
+                           or _LATIN_WORDS.fullmatch(text[c.end_char:span.end_char]))
+                      and not set(text[c.end_char:span.end_char].split()) <= self.legal_forms  # Nvidia Corp: Nvidia
+                      and not any(o.start_char >= c.end_char or o.end_char >= span.end_char for o in within)]
             if model:  # a product family in the catalogue, a model of it in the text: "Xeon" → "Xeon 6"
                 promoted.append((-1, span))
             elif longer and not inner:
@@ -120,10 +126,24 @@ class MentionResolver:
             for i in range(span.start, span.end):
                 taken[i] = True
             final.append(span)
+        final = [self._with_legal_form(doc, s, taken) for s in final]
         final += self._glosses(doc, text, final, taken)
         final += self._repeats(doc, text, final, taken)
         doc.ents = self._type_lists(doc, text, sorted(final, key=lambda s: s.start))
         return doc
+
+    def _with_legal_form(self, doc: Doc, span: Span, taken: list[bool]) -> Span:
+        """An organisation's name with the legal form written after it (``Nvidia Corp``, ``Nokia Oyj``:
+        ``legal_form`` in ``ontology/lexicon.tsv``), as the text names it; the entity stays the same."""
+        end = span.end
+        while span.label_ == "ORG" and end < len(doc) and not taken[end] and doc[end - 1].whitespace_ \
+                and doc[end].text in self.legal_forms:
+            end += 1
+        if end == span.end:
+            return span
+        for i in range(span.end, end):
+            taken[i] = True
+        return Span(doc, span.start, end, label=span.label_, kb_id=span.kb_id_)
 
     @staticmethod
     def _glosses(doc: Doc, text: str, found: list[Span], taken: list[bool]) -> list[Span]:

@@ -33,8 +33,10 @@ _CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9
                    + _SUFFIX + r"(?![A-Za-z0-9])")
 _WORDS = re.compile(r"(?<![A-Za-z0-9\-])((?:[A-Z][A-Za-z\-]*\s){1,3})([A-Z]{0,2}\d{1,4}[A-Za-z]{0,2})" + _SUFFIX
                     + r"(?![A-Za-z0-9])")
-_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
+_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:\.\d+)?(?:bn|mn|tn)|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
                           r"ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
+# "16-year", "7-nanometer", "5G-capable": a measure or a quality written with a hyphen, no name
+_HYPHEN_ADJECTIVE = re.compile(r"\d+(?:-[a-z]+)+|[A-Za-z0-9]+-[a-z]{4,}")
 _CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2}|\d[A-Za-z]{1,2}|\d{1,2}(?=至尊版|旗舰版|旗艦版|标准版|標準版|青春版))"
                         r"(?![A-Za-z\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
 _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
@@ -59,6 +61,9 @@ class ProductRecogniser:
         # brands whose models carry the brand in their name (極氪9X, 問界M8): parents of such products
         brand_named = set(lex.get("brand_named", ()))
         self.brands = {e.parent for e in onto.catalogue.values() if e.cls in brand_named and e.parent}
+        # a Latin currency written before its amount ("US$", "RM", "Rs"): what follows is money
+        latin = sorted((w for w in onto.currencies if re.fullmatch(r"[A-Za-z$.]+", w) and w[:1].isupper()), key=len, reverse=True)
+        self.currency = re.compile(r"(?:" + "|".join(map(re.escape, latin)) + r")\s?\d") if latin else re.compile(r"(?!)")
         # words of a date written before a number ("April 2023", "between April 1"): never a model's name
         self.date_words = {w.lower() for w in lex.get("date_word", ())}
         # words a product name never runs across: triggers, heads, descriptors, ordinary words
@@ -71,6 +76,8 @@ class ProductRecogniser:
     def _ok_code(self, word: str, text: str = "", start: int = 0) -> bool:
         if word.lower() in self.generic or _NOT_PRODUCT.match(word) or word.split()[0].lower() in self.generic:
             return False
+        if _HYPHEN_ADJECTIVE.fullmatch(word) or self.currency.match(word):
+            return False  # "RM68.5", "Rs 22": an amount in a currency written before it
         if any(w.lower().rstrip(".") in self.date_words for w in word.split()[:-1]):
             return False  # "April 2023", "between April 1": a date, not a model
         if re.fullmatch(r"[A-Z]\d", word):  # G7, P9: a product only where the text says so

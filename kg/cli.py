@@ -364,21 +364,25 @@ def eval_calibrate(gold: Path = typer.Argument(..., help="Gold relations, JSONL.
                    paths: List[Path] = typer.Argument(..., help="The documents the gold annotates."),
                    out: Path = typer.Option(Path("kg/models/calibration.json"), "-o", "--out", help="Where to write the table."),
                    rules_only: bool = typer.Option(False, "--rules-only", help="Do not use the trained NER model.")):
-    """Measure each reading rule's precision on annotated documents; write the table kg_confidence reads."""
+    """Measure each extractor's precision, overall and per predicate, on annotated documents, and each predicate's threshold; write the table kg_merge reads."""
     import datetime
 
-    from .evaluate import calibrate, load_jsonl
+    from .evaluate import MIN_DROPPED, calibrate, load_jsonl, thresholds
     from .extract import to_jsonl_records
 
     preds = [r for ex in _extractions(paths, rules_only=rules_only, keep_going=False, progress=True, calibrate=False)
              for r in to_jsonl_records(ex)]
-    table = calibrate(preds, load_jsonl(gold))
+    golds = load_jsonl(gold)
+    table = calibrate(preds, golds)
+    limits = thresholds(table, golds)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"gold": str(gold), "documents": [str(p) for p in paths],
-                               "date": datetime.date.today().isoformat(), "extractors": table},
-                              ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+                               "date": datetime.date.today().isoformat(), "extractors": table,
+                               "thresholds": limits}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for name, row in table.items():
         typer.echo(f"{name:20} {row['correct']:4d}/{row['predicted']:<4d} prior {row['prior']:.2f} → {row['confidence']:.3f}")
+    typer.echo("thresholds: " + (", ".join(f"{p} {t:.3f}" for p, t in limits.items() if t > 0) or
+                                 f"none (no predicate gains by dropping {MIN_DROPPED} relations or more)"))
     typer.echo(f"wrote {out}")
 
 

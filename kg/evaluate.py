@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .ontology import load_ontology, to_simplified
 
-__all__ = ["norm", "score_relations", "score_facts", "score_entities", "score_products", "load_jsonl", "calibrate"]
+__all__ = ["norm", "score_relations", "score_facts", "score_entities", "score_products", "load_jsonl", "calibrate",
+           "thresholds"]
 
 _PUNCT = re.compile(r"[\s\u3000·•・.,，。、:：;；'\"“”‘’()（）\[\]【】《》<>-]+")
 _TYPES = {"PERSON": "Person", "PER": "Person", "ORG": "Organization", "PRODUCT": "Product", "GPE": "Place",
@@ -154,12 +155,14 @@ def score_entities(preds: Iterable[dict], golds: list[dict]) -> dict:
 
 
 def calibrate(preds: list[dict], golds: list[dict], *, prior_weight: float = 5.0) -> dict:
-    """Per-extractor precision measured against gold: the table ``kg_confidence`` reads.
+    """Per-extractor and per-(extractor, predicate) precision measured against gold: the table
+    ``kg_merge`` reads.
 
     Each extractor's confidence becomes ``(correct + w·prior) / (predicted + w)``, the
     measured precision shrunk toward the frame's own confidence ``prior`` (the mean of
     its predictions' confidences) with weight ``w``, so a rarely seen extractor keeps
-    close to its prior.
+    close to its prior. Each of its predicates is shrunk the same way toward the extractor's
+    confidence (``predicates``).
     """
     onto = load_ontology()
     implies = {p: {i.super_property} for p, i in onto.properties.items() if i.super_property}
@@ -176,16 +179,53 @@ def calibrate(preds: list[dict], golds: list[dict], *, prior_weight: float = 5.0
                 if (ps & gs and po & go) or (g["predicate"] in symmetric and ps & go and po & gs):
                     ok = True
                     break
-        row = table.setdefault(p.get("extractor", "?"), {"correct": 0, "predicted": 0, "prior_sum": 0.0})
+        row = table.setdefault(p.get("extractor", "?"), {"correct": 0, "predicted": 0, "prior_sum": 0.0, "by": {}})
         row["correct"] += ok
         row["predicted"] += 1
         row["prior_sum"] += float(p.get("confidence", 0.5))
+        cell = row["by"].setdefault(p["predicate"], [0, 0])
+        cell[0] += ok
+        cell[1] += 1
     out = {}
     for name, row in sorted(table.items()):
         prior = row["prior_sum"] / row["predicted"]
         conf = (row["correct"] + prior_weight * prior) / (row["predicted"] + prior_weight)
         out[name] = {"correct": row["correct"], "predicted": row["predicted"], "prior": round(prior, 3),
-                     "confidence": round(conf, 3)}
+                     "confidence": round(conf, 3),
+                     "predicates": {pred: {"correct": c, "predicted": n,
+                                           "confidence": round((c + prior_weight * conf) / (n + prior_weight), 3)}
+                                    for pred, (c, n) in sorted(row["by"].items())}}
+    return out
+
+
+MIN_DROPPED = 10  # a threshold may drop only what was measured on at least this many relations
+
+
+def thresholds(table: dict, golds: list[dict], min_dropped: int = MIN_DROPPED) -> dict[str, float]:
+    """Per predicate, the calibrated confidence a relation needs to be kept: the one (0 or the confidence
+    of one of the table's extractors for it) at which that predicate's F1 over the table's counts is
+    highest, the lowest of equals, among those that drop cells measured on ``min_dropped`` relations
+    or more (fewer say too little: two wrong of two is no measured precision). A cell right less often
+    than about half the predicate's F1 costs more than it brings, and this drops it."""
+    n_gold: dict[str, int] = {}
+    for g in golds:
+        n_gold[g["predicate"]] = n_gold.get(g["predicate"], 0) + 1
+    cells: dict[str, list[tuple[float, int, int]]] = {}
+    for row in table.values():
+        for pred, cell in row.get("predicates", {}).items():
+            cells.setdefault(pred, []).append((cell["confidence"], cell["correct"], cell["predicted"]))
+    out = {}
+    for pred, rows in sorted(cells.items()):
+        gold = n_gold.get(pred, 0)
+        best, best_f = 0.0, -1.0
+        for t in sorted({0.0} | {c for c, _, _ in rows}):
+            kept = [(c, n) for conf, c, n in rows if conf >= t]
+            if t > 0 and sum(n for conf, _, n in rows if conf < t) < min_dropped:
+                continue
+            f1 = 2 * sum(c for c, _ in kept) / max(1, sum(n for _, n in kept) + gold)
+            if f1 > best_f + 1e-9:
+                best, best_f = t, f1
+        out[pred] = round(best, 3)
     return out
 
 

@@ -15,7 +15,7 @@ def nlp_en():
 
 def test_english_pipeline_is_the_trained_one_with_kg_components(nlp_en):
     names = nlp_en.pipe_names
-    assert {"tagger", "parser", "ner", "kg_en_labels", "kg_catalogue", "kg_mentions", "kg_relations"} <= set(names)
+    assert {"tagger", "parser", "ner", "kg_en_labels", "kg_catalogue", "kg_mentions", "kg_read_verbs", "kg_en_relations", "kg_merge"} <= set(names)
     assert names.index("ner") < names.index("kg_en_labels") < names.index("kg_mentions")
     assert nlp_en.meta["version"] == "3.8.0"
 

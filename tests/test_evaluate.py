@@ -62,6 +62,30 @@ def test_evaluate_calibrate_shrinks_measured_precision_toward_the_prior():
     assert row["confidence"] == pytest.approx((3 + 4 * 0.8) / (4 + 4), abs=1e-3)
 
 
+def test_evaluate_thresholds_drop_a_cell_only_when_enough_was_measured():
+    from kg.evaluate import thresholds
+
+    # a rule right 2 times in 20 beside one right 18 times in 20, for 40 gold relations
+    table = {"a": {"predicates": {"ceoOf": {"correct": 18, "predicted": 20, "confidence": 0.88}}},
+             "b": {"predicates": {"ceoOf": {"correct": 2, "predicted": 20, "confidence": 0.15}}}}
+    golds = [{"predicate": "ceoOf"}] * 40
+    # keeping b: F1 = 2*20/(40+40) = 0.5; dropping it: 2*18/(20+40) = 0.6
+    assert thresholds(table, golds) == {"ceoOf": 0.88}
+    assert thresholds(table, golds, min_dropped=21) == {"ceoOf": 0.0}  # 20 relations say too little here
+
+
+def test_evaluate_calibrate_measures_each_predicate_of_an_extractor():
+    from kg.evaluate import calibrate
+
+    preds = [dict(p, extractor="kg.verb.v1", confidence=0.8) for p in PREDS[:4]]
+    row = calibrate(preds, GOLD, prior_weight=4)["kg.verb.v1"]
+    cells = row["predicates"]
+    assert sum(c["predicted"] for c in cells.values()) == row["predicted"]
+    assert sum(c["correct"] for c in cells.values()) == row["correct"]
+    for c in cells.values():  # shrunk toward the extractor's own confidence
+        assert c["confidence"] == pytest.approx((c["correct"] + 4 * row["confidence"]) / (c["predicted"] + 4), abs=1e-3)
+
+
 def test_evaluate_confidence_component_reads_the_table(tmp_path):
     import json
 
@@ -70,6 +94,6 @@ def test_evaluate_confidence_component_reads_the_table(tmp_path):
     table = tmp_path / "calibration.json"
     table.write_text(json.dumps({"extractors": {"kg.title.v1": {"confidence": 0.42}}}), encoding="utf-8")
     nlp = make_nlp(ner=None)
-    nlp.get_pipe("kg_confidence").__init__(nlp, "kg_confidence", str(table), 0.0, 0.3, None)
+    nlp.replace_pipe("kg_merge", "kg_merge", config={"calibration": str(table), "relclass": None})
     doc = nlp("星河科技董事长周明远表示")
     assert [r.confidence for r in doc._.kg_relations if r.extractor == "kg.title.v1"] == [0.42]

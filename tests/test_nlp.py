@@ -142,3 +142,40 @@ def test_nlp_a_latin_gloss_in_brackets_is_the_same_entity(run_text):
     doc = run_text("月之暗面（Moonshot AI）完成融資，英特爾執行長陳立武（Lip-Bu Tan）出席。")
     got = {(e.text, e.label_) for e in doc.ents}
     assert {("Moonshot AI", "ORG"), ("Lip-Bu Tan", "PERSON")} <= got
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pipeline_is_the_declared_one_with_peer_extractors_and_one_merge(lang):
+    from kg.nlp import make_nlp, pipeline_config
+
+    nlp = make_nlp(lang)
+    declared = pipeline_config(lang)["components"]
+    ours = [n for n in nlp.pipe_names if n.startswith("kg_") or n == "ner" and lang == "zh"]
+    assert ours == declared  # every declared component, in the declared order, and nothing else
+    analysis = nlp.analyze_pipes()
+    assert not any(analysis["problems"].values()), analysis["problems"]
+    writers = {n for n, meta in analysis["summary"].items() if "doc._.kg_relations" in meta["assigns"]}
+    assert writers == {"kg_merge"}
+    peers = {n for n, meta in analysis["summary"].items() if "doc._.kg_candidates" in meta["assigns"]}
+    assert {"kg_read_titles", "kg_read_verbs", "kg_pairs"} <= peers and "kg_merge" not in peers
+    assert ("kg_en_relations" in peers) == (lang == "en")
+
+
+def test_pipeline_leaves_out_what_is_switched_off():
+    from kg.nlp import make_nlp
+
+    names = make_nlp("zh", ner=None, pairs=None, nameness=None).pipe_names
+    assert not {"ner", "kg_ner_labels", "kg_pairs", "kg_nameness"} & set(names)
+    assert "kg_merge" in names and "kg_read_verbs" in names
+
+
+def test_every_candidate_carries_its_extractor_and_merge_keeps_one_record_a_relation():
+    from kg.nlp import make_nlp
+
+    nlp = make_nlp("zh", ner=None)
+    doc = nlp("星河科技董事長兼CEO周明遠表示，星河科技旗下的星河雲將在日本設立資料中心。")
+    assert doc._.kg_candidates and all(r.extractor.startswith("kg.") for r in doc._.kg_candidates)
+    keys = [(r.subject.start, r.predicate, r.object.start) for r in doc._.kg_relations]
+    assert len(keys) == len(set(keys))
+    assert {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations} >= {
+        ("周明遠", "chairmanOf", "星河科技"), ("周明遠", "ceoOf", "星河科技")}

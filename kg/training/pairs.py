@@ -213,7 +213,7 @@ def mention_examples(folder: Path, *, ner="default", lang: str = "zh") -> list[t
             g = json.loads(line)
             gold.setdefault(g["doc"], set()).add((norm(g["text"]), g["type"]))
     out = []
-    for stem, sdoc in _split_docs(folder, nlp, "kg_relations", lang):
+    for stem, sdoc in _split_docs(folder, nlp, "kg_read_titles", lang):  # the mentions, before any relation
         for ent in sdoc.ents:
             if ent.label_ not in JUDGED:
                 continue

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from ...ontology import load_ontology
 from ..text import Arg, sentence_spans
 from .frames import FoundRelation, doc_args
+from .relations import add_candidates
 
 __all__ = ["EnglishReader"]
 
@@ -44,8 +45,9 @@ class EnglishReader:
         heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
         self.descriptor = re.compile(r"(?:'s|’s|-based)?\s+(?:[a-z][a-z-]*\s+){0,3}(?:" +
                                      "|".join(map(re.escape, heads)) + r")s?\s+$") if heads else None
-        if not Doc.has_extension("kg_relations"):
-            Doc.set_extension("kg_relations", default=None)
+        for ext in ("kg_candidates", "kg_relations"):
+            if not Doc.has_extension(ext):
+                Doc.set_extension(ext, default=None)
 
     # -- helpers -------------------------------------------------------------
     @staticmethod
@@ -151,19 +153,11 @@ class EnglishReader:
         out: list[FoundRelation] = []
         self._verbs(doc, args, sents, out)
         self._places(doc.text, args, sents, out)
-        have = {(r.subject.start, r.predicate, r.object.start) for r in doc._.kg_relations or []}
-        new = {}
-        for r in out:
-            key = (r.subject.start, r.predicate, r.object.start)
-            if key not in have:
-                new.setdefault(key, r)
-        if new:
-            doc._.kg_relations = sorted(list(doc._.kg_relations or []) + list(new.values()),
-                                        key=lambda r: (r.sentence, r.subject.start, r.predicate, r.object.start))
+        add_candidates(doc, out)
         return doc
 
 
 @Language.factory("kg_en_relations", default_config={"ontology": None}, requires=["doc.ents"],
-                  assigns=["doc._.kg_relations"])
+                  assigns=["doc._.kg_candidates"])
 def make_en_relations(nlp: Language, name: str, ontology: str | None) -> EnglishReader:
     return EnglishReader(nlp, name, ontology)

@@ -1,10 +1,10 @@
 """``kg_pairs``: the trained pair proposer (``kg.model.pairs.v1``) as a peer of the rule readers.
 
-It scores every candidate pair of mentions in each sentence (:mod:`kg.pairs`) and adds the
-relations whose probability clears the predicate's threshold (measured on ``eval/news/dev``
-when the model was trained) and whose argument classes the ontology accepts. A relation the
-rules also found keeps the rules' record; the model only adds what they missed (mode ``add``;
-mode ``all`` proposes every pair it believes, for measuring the model alone).
+It scores every candidate pair of mentions in each sentence (:mod:`kg.pairs`), with what the
+rule readers before it proposed (``doc._.kg_candidates``) among its features, and proposes the
+relations whose probability clears the predicate's threshold (chosen when the model was trained)
+and whose argument classes the ontology accepts, as candidates beside the readers'. ``kg_merge``
+decides: by default the model only adds what the rules missed.
 """
 from __future__ import annotations
 
@@ -19,16 +19,14 @@ from ...pairs import EXTRACTOR, MAX_GAP, candidate_pairs, dep_features, dep_root
 from ..segment import tagged_words
 from ..text import sentence_spans, word_regex
 from .frames import FoundRelation, doc_args, mask
+from .relations import add_candidates
 
 __all__ = ["PairProposer"]
 
 
 class PairProposer:
-    def __init__(self, nlp: Language, name: str, ontology: str | None, model: str | None, threshold: float | None,
-                 mode: str = "add") -> None:
-        if mode not in ("add", "all"):
-            raise ValueError(f"kg_pairs mode {mode!r}: expected 'add' or 'all'")
-        self.name, self.mode = name, mode
+    def __init__(self, nlp: Language, name: str, ontology: str | None, model: str | None, threshold: float | None) -> None:
+        self.name = name
         self.onto = load_ontology(ontology)
         # the trigger words of the rule readers (verb, noun, possession and title frames), as features
         self.triggers = word_regex(tuple(w for kind in ("verb", "noun", "possession", "title")
@@ -36,8 +34,9 @@ class PairProposer:
         path = default_pairs_model() if model == "default" else (Path(model) if model else None)
         self.model = load_pairs(path) if path is not None else None
         self.threshold = threshold
-        if not Doc.has_extension("kg_relations"):
-            Doc.set_extension("kg_relations", default=None)
+        for ext in ("kg_candidates", "kg_relations"):
+            if not Doc.has_extension(ext):
+                Doc.set_extension(ext, default=None)
 
     def featurize(self, doc: Doc, words: bool | None = None, tagged: bool | None = None, deps: bool | None = None,
                   max_gap: int | None = None):
@@ -53,8 +52,13 @@ class PairProposer:
         args = doc_args(doc, self.onto)
         text = mask(doc.text, args)
         args = [a for a in args if text[a.start:a.end].strip()]
+        best: dict = {}  # the rule readers' surest record of each relation, as kg_merge will keep it
+        for r in doc._.kg_candidates or []:
+            k = (r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end)
+            if r.extractor != EXTRACTOR and (k not in best or r.confidence > best[k].confidence):
+                best[k] = r
         rules: dict = {}
-        for r in doc._.kg_relations or []:
+        for r in best.values():
             rules.setdefault(((r.subject.start, r.subject.end), (r.object.start, r.object.end)), []).append(
                 (r.predicate, r.extractor))
         cands = candidate_pairs(sentence_spans(text), args, max_gap)
@@ -78,8 +82,6 @@ class PairProposer:
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             return doc
-        have = {(r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end)
-                for r in doc._.kg_relations or []} if self.mode == "add" else set()
         added = []
         for cand, feats in self.featurize(doc):
             probs = self.model.scores(feats)
@@ -90,18 +92,12 @@ class PairProposer:
                     continue
                 if p in self.onto.symmetric and o.start < s.start:
                     continue  # a symmetric relation is proposed once, from the earlier mention
-                if (s.start, s.end, p, o.start, o.end) in have or \
-                        (p in self.onto.symmetric and (o.start, o.end, p, s.start, s.end) in have):
-                    continue
                 added.append(FoundRelation(s, p, o, round(float(prob), 3), cand.sentence, EXTRACTOR))
-        if added:
-            doc._.kg_relations = sorted(list(doc._.kg_relations or []) + added,
-                                        key=lambda r: (r.sentence, r.subject.start, r.predicate, r.object.start))
+        add_candidates(doc, added)
         return doc
 
 
-@Language.factory("kg_pairs", default_config={"ontology": None, "model": "default", "threshold": None, "mode": "add"},
-                  requires=["doc.ents", "doc._.kg_relations"], assigns=["doc._.kg_relations"])
-def make_pairs(nlp: Language, name: str, ontology: str | None, model: str | None, threshold: float | None,
-               mode: str) -> PairProposer:
-    return PairProposer(nlp, name, ontology, model, threshold, mode)
+@Language.factory("kg_pairs", default_config={"ontology": None, "model": "default", "threshold": None},
+                  requires=["doc.ents", "doc._.kg_candidates"], assigns=["doc._.kg_candidates"])
+def make_pairs(nlp: Language, name: str, ontology: str | None, model: str | None, threshold: float | None) -> PairProposer:
+    return PairProposer(nlp, name, ontology, model, threshold)

@@ -14,7 +14,9 @@ property it gives and which argument stands on the left come from the data:
 
 Pronouns and demonstratives (``其``, ``它``, ``這款芯片``) are resolved to the
 sentence topic or the nearest earlier entity of the class the property needs.
-Results go to ``doc._.kg_relations`` as :class:`FoundRelation`.
+Each reader is its own component (``kg_read_titles``, ``kg_read_verbs`` …, :data:`READERS`): a
+peer of the other extractors, it appends :class:`FoundRelation` records, each with its extractor
+name, to ``doc._.kg_candidates``; ``kg_merge`` decides on them.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from .frames import (MAX_LEFT_GAP, MAX_NOUN_GAP, MAX_RIGHT_GAP, FoundRelation, F
                      doc_args, mask)
 from .titles import read_titles
 
-__all__ = ["FoundRelation", "RelationExtractor", "make_relations", "doc_args"]
+__all__ = ["FoundRelation", "FrameReader", "READERS", "add_candidates", "doc_args", "frame_view"]
 
 
 def read_verbs(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
@@ -448,52 +450,97 @@ def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list
                 ctx.emit(out, [a], frame.property, [maker], frame, sent, "kg.compound.v1", (a.start, a.end))
 
 
-class RelationExtractor:
-    def __init__(self, nlp: Language, name: str, ontology: str | None) -> None:
-        self.name = name
-        self.ctx = FrameContext(load_ontology(ontology))
-        if not Doc.has_extension("kg_relations"):
-            Doc.set_extension("kg_relations", default=None)
+def frame_view(doc: Doc, ctx: FrameContext) -> tuple[list[Arg], str, list[Sentence]]:
+    """What every frame reader reads: the mentions, the masked text and its sentences with their units
+    (entities and anaphors, a maker written before its product set apart as its brand). Computed once
+    per document and kept in ``doc.user_data`` for the readers that follow."""
+    cached = doc.user_data.get("kg_frame_view")
+    if cached is not None:
+        return cached
+    args = doc_args(doc, ctx.onto)
+    text = mask(doc.text, args)
+    args = [a for a in args if text[a.start:a.end].strip()]  # a gloss in brackets is its name again
+    longest = {(s, e) for s, e, _ in find_words(text, ctx.all_triggers)}
+    units_all = sorted(args + ctx.anaphors(text, args), key=lambda a: a.start)
+    sentences = []
+    for ss, se in sentence_spans(text):
+        inside = [u for u in units_all if ss <= u.start and u.end <= se]
+        brands, units = {}, []
+        for u in inside:
+            # "英偉達H20", "OpenAI的GPT-5": the maker stands before its product as a modifier
+            if units and units[-1].label == "ORG" and u.label == "PRODUCT" and \
+                    text[units[-1].end:u.start] in ("", "的"):
+                brands[u.start] = units.pop()
+            units.append(u)
+        sentences.append(Sentence(ss, se, units, brands, longest))
+    doc.user_data["kg_frame_view"] = (args, text, sentences)
+    return args, text, sentences
 
-    def __call__(self, doc: Doc) -> Doc:
-        ctx = self.ctx
-        args = doc_args(doc, ctx.onto)
-        text = mask(doc.text, args)
-        args = [a for a in args if text[a.start:a.end].strip()]  # a gloss in brackets is its name again
-        longest = {(s, e) for s, e, _ in find_words(text, ctx.all_triggers)}
-        units_all = sorted(args + ctx.anaphors(text, args), key=lambda a: a.start)
-        sentences = []
-        for ss, se in sentence_spans(text):
-            inside = [u for u in units_all if ss <= u.start and u.end <= se]
-            brands, units = {}, []
-            for u in inside:
-                # "英偉達H20", "OpenAI的GPT-5": the maker stands before its product as a modifier
-                if units and units[-1].label == "ORG" and u.label == "PRODUCT" and \
-                        text[units[-1].end:u.start] in ("", "的"):
-                    brands[u.start] = units.pop()
-                units.append(u)
-            sentences.append(Sentence(ss, se, units, brands, longest))
-        out: list[FoundRelation] = []
+
+def _per_sentence(read):
+    """A reader of one sentence (with the sentences before it) as a reader of the document."""
+    def over_document(ctx, text, args, sentences, out):
         for i, sent in enumerate(sentences):
             prev = sentences[:1] * (i > 2) + sentences[max(0, i - 2):i]  # the first sentence names the topic
-            read_titles(ctx, text, sent, prev, out)
-            read_verbs(ctx, text, sent, prev, out)
-            read_nouns(ctx, text, sent, prev, out)
-            read_possession(ctx, text, sent, prev, out)
-            read_locative(ctx, text, sent, prev, out)
-            read_orders(ctx, text, sent, prev, out)
-            read_rounds(ctx, text, sent, prev, out)
-            read_adjacent(ctx, text, sent, args, out)
-        read_compound(ctx, text, args, sentences, out)
-        best: dict[tuple, FoundRelation] = {}
-        for r in out:
-            key = (r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end)
-            if key not in best or r.confidence > best[key].confidence:
-                best[key] = r
-        doc._.kg_relations = sorted(best.values(), key=lambda r: (r.sentence, r.subject.start, r.predicate, r.object.start))
+            read(ctx, text, sent, prev, out)
+    return over_document
+
+
+def _adjacent(ctx, text, args, sentences, out):
+    for sent in sentences:
+        read_adjacent(ctx, text, sent, args, out)
+
+
+def _compound(ctx, text, args, sentences, out):
+    read_compound(ctx, text, args, sentences, out)
+
+
+# each frame reader, by the component that runs it
+READERS = {"titles": _per_sentence(read_titles), "verbs": _per_sentence(read_verbs),
+           "nouns": _per_sentence(read_nouns), "possession": _per_sentence(read_possession),
+           "locative": _per_sentence(read_locative), "orders": _per_sentence(read_orders),
+           "rounds": _per_sentence(read_rounds), "adjacent": _adjacent, "compound": _compound}
+
+
+def add_candidates(doc: Doc, found: list[FoundRelation]) -> None:
+    """Append a reader's relations to ``doc._.kg_candidates``, where ``kg_merge`` decides on them."""
+    if found:
+        doc._.kg_candidates = list(doc._.kg_candidates or []) + list(found)
+
+
+class FrameReader:
+    """One frame reader of ``ontology/triggers.tsv`` as a peer component: it writes what it reads, each
+    relation with its extractor name, to ``doc._.kg_candidates``."""
+
+    def __init__(self, nlp: Language, name: str, ontology: str | None, reader: str) -> None:
+        if reader not in READERS:
+            raise ValueError(f"{name}: unknown reader {reader!r}; expected one of {', '.join(READERS)}")
+        self.name = name
+        self.read = READERS[reader]
+        self.ctx = FrameContext(load_ontology(ontology))
+        for ext in ("kg_candidates", "kg_relations"):
+            if not Doc.has_extension(ext):
+                Doc.set_extension(ext, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        args, text, sentences = frame_view(doc, self.ctx)
+        out: list[FoundRelation] = []
+        self.read(self.ctx, text, args, sentences, out)
+        add_candidates(doc, out)
         return doc
 
 
-@Language.factory("kg_relations", default_config={"ontology": None}, requires=["doc.ents"], assigns=["doc._.kg_relations"])
-def make_relations(nlp: Language, name: str, ontology: str | None) -> RelationExtractor:
-    return RelationExtractor(nlp, name, ontology)
+def _factory(reader: str, doc: str):
+    def make(nlp: Language, name: str, ontology: str | None) -> FrameReader:
+        return FrameReader(nlp, name, ontology, reader)
+    make.__doc__ = doc
+    return Language.factory(f"kg_read_{reader}", default_config={"ontology": None}, requires=["doc.ents"],
+                            assigns=["doc._.kg_candidates"])(make)
+
+
+for _reader, _doc in (("titles", "job titles (kg.title.v1)"), ("verbs", "verb frames (kg.verb.v1)"),
+                      ("nouns", "relational nouns (kg.noun.v1)"), ("possession", "possession (kg.possession.v1)"),
+                      ("locative", "a company in a place (kg.locative.v1)"), ("orders", "orders (kg.order.v1)"),
+                      ("rounds", "funding rounds (kg.round.v1)"), ("adjacent", "names glued to owners (kg.adjacent.v1)"),
+                      ("compound", "names made of an owner's name (kg.compound.v1)")):
+    _factory(_reader, _doc)

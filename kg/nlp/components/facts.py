@@ -328,7 +328,8 @@ class FactExtractor:
         grows = find_words(between, self.cues["growth"])
         falls = find_words(between, self.cues["decline"])
         yoy = find_words(between, self.cues["yoy"]) or find_words(between, self.cues["qoq"])
-        level = re.search(r"(至|到|达到|达|为)\s*$", between)
+        ends = len(between.rstrip())
+        level = any(e == ends for _, e, _ in find_words(between, self.cues["level"]))  # "增至", "rose to"
         if q.kind == "percent":
             if q.times and not (kind in ("money", "count") and (grows or yoy) and metric in self.growth_of):
                 return None

@@ -64,6 +64,11 @@ class ProductRecogniser:
         # a Latin currency written before its amount ("US$", "RM", "Rs"): what follows is money
         latin = sorted((w for w in onto.currencies if re.fullmatch(r"[A-Za-z$.]+", w) and w[:1].isupper()), key=len, reverse=True)
         self.currency = re.compile(r"(?:" + "|".join(map(re.escape, latin)) + r")\s?\d") if latin else re.compile(r"(?!)")
+        # a word before a short code that makes it a model (款, 推出, 搭載 …), and the heads after which a
+        # rare word is a product's name (圖靈晶片)
+        cues = lex.get("model_cue", ())
+        self.model_cue = re.compile("(" + "|".join(map(re.escape, cues)) + r")\s*$") if cues else None
+        self.rare_name_heads = tuple(lex.get("rare_name_head", ()))
         # words of a date written before a number ("April 2023", "between April 1"): never a model's name
         self.date_words = {w.lower() for w in lex.get("date_word", ())}
         # words a product name never runs across: triggers, heads, descriptors, ordinary words
@@ -83,7 +88,7 @@ class ProductRecogniser:
         if re.fullmatch(r"[A-Z]\d", word):  # G7, P9: a product only where the text says so
             before = text[max(0, start - 4):start]
             after = text[start + len(word):start + len(word) + 4]
-            return bool(re.search(r"(款|型|新|推出|发布|上市|于|於|搭载)\s*$", before)) or \
+            return bool(self.model_cue and self.model_cue.search(before)) or \
                 any(after.startswith(h) or after[1:].startswith(h) for h in self.heads)
         return True
 
@@ -183,7 +188,7 @@ class ProductRecogniser:
             if nxt == "" and i + 2 < len(words):
                 nxt = words[i + 2][2]
             if tag in ("n", "nz", "nr", "ns", "nrt") and 2 <= len(w) <= 4 and w not in self.not_names \
-                    and nxt.startswith(("芯片", "晶片", "大模型", "处理器")) \
+                    and nxt.startswith(self.rare_name_heads) \
                     and (text[max(0, ws - 1):ws] == "的" or text.endswith(self.barriers, 0, ws)):
                 found[(ws, we)] = None
         doc.spans[GROUP] = char_spans(doc, found, "PRODUCT")

@@ -171,3 +171,20 @@ def test_relations_a_list_closed_by_an_organisation_noun_stays_organisations(run
     labels = {e.text: e.label_ for e in doc.ents}
     assert labels.get(s("星河科技")) == "ORG" and labels.get(s("極光科技")) == "ORG"
     assert not [r for r in doc._.kg_relations if r.predicate == "developedBy"]
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    # two companies' shares in one sentence: the larger outperforms the smaller
+    ("星河科技與極光科技的市占率分別為19.3%和13.6%。", ("星河科技", "outperforms", "極光科技"), ("極光科技", "outperforms", "星河科技")),
+    # a parallel clause carries the metric of the clause before
+    ("去年星河汽車的銷量為 93 萬輛，極光汽車僅有 4 萬輛。", ("星河汽車", "outperforms", "極光汽車"), ("極光汽車", "outperforms", "星河汽車")),
+])
+def test_relations_rank_the_figures_a_sentence_compares(run_text, text, expected, absent):
+    got = rels(run_text(text))
+    assert tuple(map(s, expected)) in got and tuple(map(s, absent)) not in got, got
+
+
+def test_relations_rank_only_the_same_measure_and_period(run_text):
+    # revenue against a share, and two periods of one company: nothing to rank
+    assert not {r for r in rels(run_text("星河科技營收120億元，極光電子市占率13.6%。")) if r[1] == "outperforms"}
+    assert not {r for r in rels(run_text("星河科技2024年營收120億元，2023年營收100億元。")) if r[1] == "outperforms"}

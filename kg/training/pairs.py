@@ -204,7 +204,7 @@ def mention_examples(folder: Path, *, ner="default", lang: str = "zh") -> list[t
     in the split's entity gold for that document. Catalogue matches are marked kept-anyway: the
     filter never drops them, so they count for the threshold but are not training examples."""
     from ..nlp import make_nlp
-    from ..nlp.components.nameness import JUDGED, mention_features
+    from ..nlp.components.nameness import JUDGED, mention_features, word_bounds
 
     nlp = make_nlp(lang, ner=ner, calibrate=False, pairs=None, nameness=None)
     gold: dict[str, set] = {}
@@ -213,12 +213,13 @@ def mention_examples(folder: Path, *, ner="default", lang: str = "zh") -> list[t
             g = json.loads(line)
             gold.setdefault(g["doc"], set()).add((norm(g["text"]), g["type"]))
     out = []
-    for stem, sdoc in _split_docs(folder, nlp, "kg_read_titles", lang):  # the mentions, before any relation
+    for stem, sdoc in _split_docs(folder, nlp, "kg_facts", lang):  # the mentions, before any relation or fact
+        bounds = word_bounds(sdoc) if lang == "zh" else None
         for ent in sdoc.ents:
             if ent.label_ not in JUDGED:
                 continue
             ok = (norm(ent.text), ENTITY_TYPES[ent.label_]) in gold.get(stem, set())
-            out.append((mention_features(sdoc.text, ent.start_char, ent.end_char, ent.label_), ok, stem,
+            out.append((mention_features(sdoc.text, ent.start_char, ent.end_char, ent.label_, bounds), ok, stem,
                         bool(ent.kb_id_)))
     return out
 
@@ -256,6 +257,7 @@ def train_nameness(root: Path = Path("eval/news"), out: Path = Path("kg/models/n
                         epochs=epochs, seed=seed, positive_weight=1.0, l2=L2_NAMES)
     n_gold = sum(1 for line in (root / "dev" / "entities_gold.jsonl").read_text(encoding="utf-8").splitlines()
                  if line.strip() and json.loads(line)["doc"].startswith(("hant", "hans") if lang == "zh" else ("en",)))
+    model.tagged = lang == "zh"  # its features say where the mention cuts segmented words
     model.thresholds = _name_thresholds(model, dev, n_gold)
     meta = {"threshold": model.thresholds, "trained_on": str(root / "train"), "thresholds_on": str(root / "dev"),
             "seed": seed, "epochs": epochs, "train_mentions": sum(1 for *_, kept in train if not kept),

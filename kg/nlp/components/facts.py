@@ -212,6 +212,19 @@ class FactExtractor:
                         return hit
         return None
 
+    def _parallel(self, text: str, args, q: Quantity, ss: int, metric: tuple[str, int]) -> tuple[str, int] | None:
+        """``星河的銷量為93萬輛，極光僅有4萬輛``: a clause that names another company or product and gives a
+        figure of the same kind, with no metric word of its own, carries the metric of the clause before."""
+        name, at = metric
+        if self.onto.metrics[name]["kind"] != q.kind:
+            return None
+        cuts = [m.end() for m in _CLAUSE.finditer(text, ss, q.start)]
+        start = cuts[-1] if cuts else ss
+        if start <= at:
+            return None  # the metric word stands in this very clause
+        own = [a for a in args if start <= a.start and a.end <= q.start and a.label in ("ORG", "PRODUCT")]
+        return (name, q.start) if own else None
+
     def _counted_sales(self, text: str, anchor: int, q: Quantity, quantities: list[Quantity], i: int) -> bool:
         """The metric word at ``anchor`` is a sales word (``unit_sales_word``) and the figure is a count,
         or a percentage its clause carries on to a count (``rose 1.4 percent to 4.80 million vehicles``)."""
@@ -387,6 +400,8 @@ class FactExtractor:
                     series_metric, series_run = None, runs[i]
                 if i in series and series_metric is not None:
                     mk = series_metric
+                if mk is None and sentence_metric is not None:
+                    mk = self._parallel(text, sargs, q, ss, sentence_metric)
                 if mk is None:
                     continue
                 if i in series and series_metric is None:

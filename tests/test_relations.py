@@ -188,3 +188,16 @@ def test_relations_rank_only_the_same_measure_and_period(run_text):
     # revenue against a share, and two periods of one company: nothing to rank
     assert not {r for r in rels(run_text("星河科技營收120億元，極光電子市占率13.6%。")) if r[1] == "outperforms"}
     assert not {r for r in rels(run_text("星河科技2024年營收120億元，2023年營收100億元。")) if r[1] == "outperforms"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the noun's owner is the other side; its names follow (包括, 分別為)
+    ("星河科技的主要客戶包括極光科技和天穹集團。", {("極光科技", "suppliedBy", "星河科技"), ("天穹集團", "suppliedBy", "星河科技")}),
+    ("星河科技前5大客戶分別為極光科技、天穹集團。", {("極光科技", "suppliedBy", "星河科技"), ("天穹集團", "suppliedBy", "星河科技")}),
+    # a copula, the owner, 的, a few modifiers, the noun
+    ("極光科技是星河科技的首批2奈米客戶。", {("極光科技", "suppliedBy", "星河科技")}),
+])
+def test_relations_noun_owned_by_a_name(run_text, text, expected):
+    got = rels(run_text(text))
+    assert {tuple(map(s, r)) for r in expected} <= got, got
+    assert not {r for r in got if r[0] == s("星河科技") and r[1] == "suppliedBy"}

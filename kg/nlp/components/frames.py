@@ -97,6 +97,7 @@ class FrameContext:
         self.title_words = WordTable((w, f) for f in self.frames["title"] for w in f.words)
         self.all_triggers = tuple({w for k in ("verb", "noun", "possession") for f in self.frames[k] for w in f.words})
         self.coordinators = set(self.lex.get("coordinator", ()))
+        self.list_end = tuple(self.lex.get("list_end", ()))  # 等: what closes a list before its noun
         # 與/跟/同 join the two sides of a symmetric relation far more often than a list
         self.comitative_only = tuple(self.lex.get("comitative", ()))  # 與, 跟, 同: never a list's joiner
         self.comitative = set(self.comitative_only) | (self.coordinators & {"和"})

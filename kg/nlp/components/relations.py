@@ -179,11 +179,18 @@ def agent_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
     return lefts, []
 
 
+# 的, then at most a few words that are no name and no punctuation (主要, 前5大, 首批2奈米), then the noun
+_POSSESSED = re.compile(r"\s*的[^，,；;。、的\s]{0,6}\s*")
+
+
 def copula_noun(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], frame, other_side: str,
                 ts: int, te: int, out: list[FoundRelation]) -> bool:
     """``A 是 B(、C) 的 noun``: A is the noun (星河是極光X9系列屏幕的供應商之一), the
     names between the copula and 的 are the other side. True when it read the trigger."""
-    if ctx.copula_re is None or not text[sent.start:ts].rstrip().endswith("的"):
+    if ctx.copula_re is None:
+        return False
+    of = text.rfind("的", sent.start, ts)  # "是極光的供應商", "是極光的首批2奈米客戶": 的, a few modifiers, the noun
+    if of < 0 or not _POSSESSED.fullmatch(text, of, ts) or any(of < u.start < ts for u in sent.units):
         return False
     cs = next((a for a, b in clause_spans(text, sent.start, sent.end) if a <= ts < b), sent.start)
     copulas = ctx.copula_re.finditer(text[cs:ts])
@@ -215,6 +222,13 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
                 continue
             near = [u for u in sent.units if u.end <= ts and ts - u.end <= MAX_NOUN_GAP
                     and not re.search(r"[，,；;。]", text[u.end:ts])]
+            # "星河的主要客戶包括極光", "星河前5大客戶分別為極光": the noun's owner is the other side, and
+            # its names come after it
+            named_after = any(text.startswith(w, te) or text.startswith(w, te + 1) for w in ctx.include)
+            owner = [u for u in near if _POSSESSED.fullmatch(text, u.end, ts)
+                     or (named_after and not text[u.end:ts].strip().startswith(ctx.list_end))]
+            if owner:
+                near = []
             listing = False
             if not near:  # "主要競爭對手極光", "主要客戶包括星河、天穹與北辰": the names after the noun
                 verb = next((w for w in ctx.include if text.startswith(w, te) or text.startswith(w, te + 1)), "")
@@ -225,6 +239,11 @@ def read_nouns(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
                 continue
             listed = ctx.side(sent, prev, near[-1], frame.property, frame.left, text, group=True, comitative=listing)
             if not listed:
+                continue
+            if owner:
+                others = ctx.side(sent, prev, owner[-1], frame.property, other_side, text, group=False)
+                subjects, objects = (listed, others) if frame.left == "subject" else (others, listed)
+                ctx.emit(out, subjects, frame.property, objects, frame, sent, "kg.noun.v1", (ts, te))
                 continue
             first = min(ctx.start_of(sent, u) for u in listed + [Arg(ts, te, "", "", "")])
             others = []

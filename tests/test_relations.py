@@ -201,3 +201,16 @@ def test_relations_noun_owned_by_a_name(run_text, text, expected):
     got = rels(run_text(text))
     assert {tuple(map(s, r)) for r in expected} <= got, got
     assert not {r for r in got if r[0] == s("星河科技") and r[1] == "suppliedBy"}
+
+
+def test_relations_appointed_list_of_people_to_the_company_title():
+    # 聘任 A、B 為公司 TITLE: every person appointed, to the company the sentence is about; 副總經理 is
+    # a vice title (executiveOf), not the president's. (The trained NER finds the second name.)
+    from kg.nlp import make_nlp
+    from kg.normalise import normalise
+    from kg.records import Document
+
+    nlp = make_nlp("zh", pairs=None)
+    got = rels(nlp(normalise(Document(id="t", text="星河科技公告，董事會聘任周明遠、李建國為公司副總經理。")).analysis))
+    assert {(s("周明遠"), "executiveOf", "星河科技"), (s("李建國"), "executiveOf", "星河科技")} <= got, got
+    assert not {r for r in got if r[1] == "presidentOf"}

@@ -67,22 +67,27 @@ def read_titles(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
                 implicit = any(i[0] == "org" and len(i) > 2 for i in chain)
                 ctx.emit(out, [p], frame.property, [org], frame, sent, "kg.title.v1",
                            (item[2], item[2] + len(item[1])), quals, penalty=0.15 if implicit else 0.0)
-    # ORG 任命 PERSON 為 TITLE
+    # ORG 任命 PERSON(、PERSON…) 為 (公司) TITLE
+    anaphor_at = {u.end: u for u in sent.units if u.label == "ANAPHOR"}
     for s, e, w in titles:
-        mod = ctx.appointed_as.search(text[max(sent.start, s - 6):s]) if ctx.appointed_as is not None else None
+        pron = anaphor_at.get(s)  # "聘任A、B為公司副總經理": the company's, as the text's topic
+        at = pron.start if pron is not None else s
+        mod = ctx.appointed_as.search(text[max(sent.start, at - 6):at]) if ctx.appointed_as is not None else None
         if s in used_titles or not mod:
             continue
-        who = [u for u in persons if u.end == s - len(mod.group())]
+        who = [u for u in persons if u.end == at - len(mod.group())]
         if not who:
             continue
+        who = [u for u in ctx.group(sent, who[0], text) if u.label == "PERSON"] or who
         k = who[0].start
         if not any(text.endswith(a, sent.start, k) for a in ctx.appoint):
             continue
         orgs = [u for u in sent.units if u.label == "ORG" and u.end <= k]
-        if orgs:
+        org = orgs[-1] if orgs else ctx.topic_org(sent, prev, k, text)
+        if org is not None:
             used_titles.add(s)
             frame = ctx.title_words[w]
-            ctx.emit(out, who, frame.property, [orgs[-1]], frame, sent, "kg.title.v1", (s, e))
+            ctx.emit(out, who, frame.property, [org], frame, sent, "kg.title.v1", (s, e))
     # PERSON 出任/接任/卸任/是 ORG (的) TITLE
     for s, e, w in titles:
         if s in used_titles:

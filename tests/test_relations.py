@@ -214,3 +214,13 @@ def test_relations_appointed_list_of_people_to_the_company_title():
     got = rels(nlp(normalise(Document(id="t", text="星河科技公告，董事會聘任周明遠、李建國為公司副總經理。")).analysis))
     assert {(s("周明遠"), "executiveOf", "星河科技"), (s("李建國"), "executiveOf", "星河科技")} <= got, got
     assert not {r for r in got if r[1] == "presidentOf"}
+
+
+def test_relations_a_unit_word_closing_a_name_makes_it_its_parents_unit():
+    from kg.nlp import make_nlp
+    from kg.normalise import normalise
+    from kg.records import Document
+
+    nlp = make_nlp("zh", pairs=None)  # the trained NER reads the unit's whole name
+    got = rels(nlp(normalise(Document(id="t", text="騰訊互動娛樂事業群今年推出三款新遊戲。")).analysis))
+    assert (s("騰訊互動娛樂事業群"), "subsidiaryOf", s("騰訊")) in got, got

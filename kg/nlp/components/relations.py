@@ -426,8 +426,9 @@ def read_adjacent(ctx: FrameContext, text: str, sent: Sentence, args: list[Arg],
 
 def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list[Sentence],
                   out: list[FoundRelation]) -> None:
-    """A name that starts with another entity's name: ``騰訊雲`` (unit word after the
-    parent's name) or ``英偉達H20`` (any product name after its maker's)."""
+    """A name that starts with another entity's name: ``騰訊雲`` (a unit word after the
+    parent's name, or closing the name: ``星河自動駕駛事業部``) or ``英偉達H20`` (any product name
+    after its maker's)."""
     prefixes = ctx.org_prefixes
     seen = set()
     for frame in ctx.frames["compound"]:
@@ -441,7 +442,9 @@ def read_compound(ctx: FrameContext, text: str, args: list[Arg], sentences: list
             f = max(heads, key=len)
             rest = a.text[len(f):].strip()
             own = catalogue_forms(ctx.onto.catalogue[a.kb_id]) if a.kb_id in ctx.onto.catalogue else set()
-            if "*" not in frame.words and not rest.startswith(tuple(frame.words)) and rest not in own:
+            # the unit word right after the parent's name (騰訊雲) or closing the name (百度自動駕駛事業部)
+            if "*" not in frame.words and not rest.startswith(tuple(frame.words)) and \
+                    not rest.endswith(tuple(frame.words)) and rest not in own:
                 continue
             kb = prefixes[f]
             parent = Arg(a.start, a.start + len(f), f, "ORG", ctx.onto.catalogue[kb].cls, kb)

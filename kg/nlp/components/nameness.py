@@ -25,6 +25,7 @@ __all__ = ["NamenessFilter", "mention_features", "word_bounds"]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’&.-]*|\d+")
 
 
 def _shape(text: str) -> str:
@@ -81,6 +82,11 @@ def mention_features(text: str, start: int, end: int, label: str, bounds: set[in
          f"notname={m in lex['not_name']}|{label}"]
     f += [f"c={ch}|{label}" for ch in set(m)]
     f += [f"b={m[i:i + 2]}" for i in range(len(m) - 1)]
+    if _LATIN.match(m[:1]):  # an English name: the words around it ("giant Naver", "Naver said")
+        before = _WORDS.findall(text[max(0, start - 30):start])
+        after = _WORDS.findall(text[end:end + 30])
+        f += [f"wl={before[-1].lower() if before else ''}|{label}", f"wr={after[0].lower() if after else ''}|{label}",
+              f"wl2={'_'.join(w.lower() for w in before[-2:])}", f"wr2={'_'.join(w.lower() for w in after[:2])}"]
     if bounds is not None:
         f.append(f"cut={start not in bounds}|{end not in bounds}|{label}")
     return f
@@ -111,6 +117,7 @@ class NamenessFilter:
             p = float(self.model.scores(mention_features(text, ent.start_char, ent.end_char, ent.label_, bounds))[0])
             key = (ent.text, ent.label_)
             best[key] = max(best.get(key, 0.0), p)
+
         def limit(label: str) -> float:
             return self.threshold if self.threshold is not None else self.model.thresholds.get(label, 0.0)
 

@@ -5,7 +5,8 @@ The English pipeline is based on spaCy's trained ``en_core_web_sm`` (3.8.0, from
 project's own; FAC (a facility) is kept as LOC. Every other label (dates, money, NORP …) is
 dropped, as are spans that hold no capital letter or digit ("the company"), since news names are
 written with one. A PERSON that ends in a word companies end in (``org_name_tail`` in
-``ontology/lexicon.tsv``: ``Systems``, ``Motors``, ``Labs``) is an ORG.
+``ontology/lexicon.tsv``: ``Systems``, ``Motors``, ``Labs``) is an ORG, and so is a place or person
+written right after a company's descriptor noun (``en_org_head``: ``internet giant Naver``).
 """
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ class EnglishLabels:
         from ...ontology import load_ontology
 
         self.name = name
-        self.org_tails = set(load_ontology(ontology).lexicon.get("org_name_tail", ()))
+        onto = load_ontology(ontology)
+        self.org_tails = set(onto.lexicon.get("org_name_tail", ()))
+        # "internet giant Naver", "battery producer Northvolt": a company's descriptor noun before a name
+        self.org_heads = {w.lower() for w in onto.lexicon.get("en_org_head", ())}
 
     def __call__(self, doc: Doc) -> Doc:
         keep = []
@@ -33,6 +37,9 @@ class EnglishLabels:
             start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start  # "the Nikkei"
             if label == "PERSON" and ent.end - start > 1 and ent[-1].text in self.org_tails:
                 label = "ORG"  # "Northwind Systems": a company's name, however a person's it begins
+            elif label in ("GPE", "PERSON") and start > 0 and doc[start - 1].lower_ in self.org_heads \
+                    and doc[start - 1].is_lower:
+                label = "ORG"  # "internet giant Naver": the noun before it says it is a company
             keep.append(Span(doc, start, ent.end, label=label))
         doc.ents = keep
         return doc

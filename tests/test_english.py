@@ -71,6 +71,17 @@ def test_english_dependency_and_place_readers(nlp_en, text, expected):
     assert expected in rels, rels
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Northwind Group's software subsidiary Bluefield Labs lost money.", ("Bluefield Labs", "subsidiaryOf", "Northwind Group")),
+    ("Huawei's Mate 60 Pro sold well.", ("Mate 60 Pro", "developedBy", "Huawei")),             # a product: its maker
+    ("Northwind Systems's key supplier Foxconn grew.", ("Northwind Systems", "suppliedBy", "Foxconn")),
+    ("Northwind Systems's customers include Bluefield Labs.", ("Bluefield Labs", "suppliedBy", "Northwind Systems")),
+])
+def test_english_possessive_readers(nlp_en, text, expected):
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
+    assert expected in rels, rels
+
+
 def _facts(doc):
     return {(f.subject.text, f.metric, round(f.value, 6), f.unit, f.period) for f in doc._.kg_facts}
 

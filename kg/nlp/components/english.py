@@ -42,6 +42,14 @@ class EnglishReader:
             for w in f.words:
                 lemma, _, prep = w.partition(" ")
                 self.frames.setdefault(lemma.lower(), {}).setdefault(prep.lower(), []).append(f)
+        # "Y's NOUN X" (Volkswagen's software subsidiary Cariad, Nvidia's rival AMD): the relational nouns
+        # of the noun frames, X standing where the frame's left argument does; with none, the possession frames
+        self.nouns = {w.lower(): f for f in self.onto.frames_of("noun") for w in f.words if w.isascii()}
+        owned: dict[str, object] = {}  # each property a possession frame gives its possessor, surest frame first
+        for f in sorted(self.onto.frames_of("possession"), key=lambda f: -f.confidence):
+            if f.left == "object":
+                owned.setdefault(f.property, f)
+        self.owned = list(owned.values())
         heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
         self.descriptor = re.compile(r"(?:'s|’s|-based)?\s+(?:[a-z][a-z-]*\s+){0,3}(?:" +
                                      "|".join(map(re.escape, heads)) + r")s?\s+$") if heads else None
@@ -145,6 +153,37 @@ class EnglishReader:
                         if re.fullmatch(r",?\s*(?:which is\s+|is\s+)?(?:based|headquartered)\s+in\s+(?:the\s+)?", between):
                             self._emit(out, [a], "headquarteredIn", [b], None, (ss, se), "kg.en_place.v1")
 
+    def _possessives(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        """``Y's X`` and ``Y's NOUN X``: an organisation's possessive before another name, with at most
+        three lowercase words between (``SoftBank's SB Energy``, ``Huawei's Mate 60 Pro``,
+        ``Volkswagen's premium Audi brand``, ``Nvidia's rival AMD``)."""
+        starts = [a.start for a in args]
+        sent_starts = [s for s, _ in sents]
+        for t in doc:
+            if t.tag_ != "POS" or t.i == 0:
+                continue
+            owner = self._at(args, starts, doc[t.i - 1].idx)
+            if owner is None or self.onto.top_class(owner.cls) != "Organization":
+                continue
+            words, named = [], None
+            for u in doc[t.i + 1:t.i + 6]:
+                named = self._at(args, starts, u.idx)
+                if named is not None or not (u.is_lower or u.is_digit or u.is_punct and u.text == "-"):
+                    break
+                words.append(u)
+            if named is None or named.start == owner.start or len(words) > 3:
+                continue
+            after = [w for w in doc[t.i + 1:t.i + 8] if w.idx >= named.end][:1]  # "Audi brand": the noun after
+            nouns = [self.nouns[w.lower_] for w in words + after if w.lower_ in self.nouns]
+            sent = self._sentence_of(sents, sent_starts, t)
+            if nouns:
+                f = nouns[-1]
+                subjects, objects = ([named], [owner]) if f.left == "subject" else ([owner], [named])
+                self._emit(out, subjects, f.property, objects, f, sent, "kg.dep.v1")
+            else:
+                for f in self.owned:
+                    self._emit(out, [named], f.property, [owner], f, sent, "kg.dep.v1")
+
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
             return doc
@@ -153,6 +192,7 @@ class EnglishReader:
         out: list[FoundRelation] = []
         self._verbs(doc, args, sents, out)
         self._places(doc.text, args, sents, out)
+        self._possessives(doc, args, sents, out)
         add_candidates(doc, out)
         return doc
 

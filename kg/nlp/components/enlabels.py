@@ -35,12 +35,13 @@ class EnglishLabels:
             if label is None or not any(c.isupper() or c.isdigit() for c in ent.text):
                 continue
             start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start  # "the Nikkei"
-            if label == "PERSON" and ent.end - start > 1 and ent[-1].text in self.org_tails:
+            end = ent.end - 1 if ent.end - start > 1 and ent[-1].tag_ == "POS" else ent.end  # "Northwind's": the name
+            if label == "PERSON" and end - start > 1 and doc[end - 1].text in self.org_tails:
                 label = "ORG"  # "Northwind Systems": a company's name, however a person's it begins
             elif label in ("GPE", "PERSON") and start > 0 and doc[start - 1].lower_ in self.org_heads \
                     and doc[start - 1].is_lower:
                 label = "ORG"  # "internet giant Naver": the noun before it says it is a company
-            keep.append(Span(doc, start, ent.end, label=label))
+            keep.append(Span(doc, start, end, label=label))
         doc.ents = keep
         return doc
 

@@ -179,8 +179,9 @@ def agent_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence
     return lefts, []
 
 
-# 的, then at most a few words that are no name and no punctuation (主要, 前5大, 首批2奈米), then the noun
-_POSSESSED = re.compile(r"\s*的[^，,；;。、的\s]{0,6}\s*")
+# 的, then at most a few words that are no name and no punctuation (主要, 前5大, 首批2奈米), then the noun;
+# or an English possessive and at most three lowercase words (Apple's key supplier)
+_POSSESSED = re.compile(r"\s*的[^，,；;。、的\s]{0,6}\s*|['’]s(?:\s+[a-z][a-z-]*){0,3}\s+")
 
 
 def copula_noun(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], frame, other_side: str,

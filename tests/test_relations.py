@@ -224,3 +224,16 @@ def test_relations_a_unit_word_closing_a_name_makes_it_its_parents_unit():
     nlp = make_nlp("zh", pairs=None)  # the trained NER reads the unit's whole name
     got = rels(nlp(normalise(Document(id="t", text="騰訊互動娛樂事業群今年推出三款新遊戲。")).analysis))
     assert (s("騰訊互動娛樂事業群"), "subsidiaryOf", s("騰訊")) in got, got
+
+
+def test_relations_maker_before_its_described_product():
+    # the maker, then only the product's modifiers and head nouns, then the product
+    from kg.nlp import make_nlp
+    from kg.normalise import normalise
+    from kg.records import Document
+
+    nlp = make_nlp("zh", pairs=None)
+    got = rels(nlp(normalise(Document(id="t", text="高通新一代驍龍8至尊版旗艦移動平台登場。")).analysis))
+    assert (s("驍龍8至尊版"), "developedBy", s("高通")) in got, got
+    got = rels(nlp(normalise(Document(id="t", text="高通與聯發科的晶片都在漲價。")).analysis))
+    assert not {r for r in got if r[1] == "developedBy"}

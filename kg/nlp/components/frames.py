@@ -105,6 +105,8 @@ class FrameContext:
         self.fillers = tuple(self.lex.get("product_head", ()) + self.lex.get("product_prefix_head", ())
                              + self.lex.get("series_word", ()))
         self.demonstratives = tuple(self.lex.get("demonstrative", ()))
+        self.product_words = sorted(set(self.lex.get("product_head", ()) + self.lex.get("product_modifier", ())),
+                                    key=len, reverse=True)
         self.locative_re = word_regex(self.lex.get("locative_prep", ()))
         self.self_made_re = word_regex(self.lex.get("self_made", ()))
         self.exclusion = tuple(self.lex.get("exclusion", ()))
@@ -155,6 +157,13 @@ class FrameContext:
             kinds = ",".join(k for k, ws in self.anaphor_kinds.items() if w in ws)
             out.append(Arg(s, e, w, "ANAPHOR", "", anaphor=kinds))
         return out
+
+    def describes(self, gap: str) -> bool:
+        """True when ``gap`` is only a product's head nouns and modifiers (``新一代旗艦晶片``)."""
+        rest = gap.strip()
+        for w in self.product_words:
+            rest = rest.replace(w, "")
+        return not rest.strip()
 
     def is_filler_gap(self, gap: str) -> bool:
         """True when ``gap`` is only head nouns / descriptors around one coordinator."""

@@ -418,7 +418,10 @@ def read_adjacent(ctx: FrameContext, text: str, sent: Sentence, args: list[Arg],
                 and any(text.startswith(f, b.end) or text.startswith(f, b.end + 1) or text.startswith(f, b.end + 3)
                         for f in ctx.facility):
             ctx.emit(out, [a], "operatesIn", [b], frames[0], sent, "kg.adjacent.v1", (a.start, b.end))
-        if a.label != "ORG" or text[a.end:b.start].strip():
+        if a.label != "ORG":
+            continue
+        # "星河T30", and "星河新一代旗艦晶片T30": only the product's head nouns and modifiers between
+        if text[a.end:b.start].strip() and not (b.label == "PRODUCT" and ctx.describes(text[a.end:b.start])):
             continue
         for frame in ctx.frames["adjacent"]:
             if ctx.fits(frame.property, "subject", b) and ctx.fits(frame.property, "object", a):

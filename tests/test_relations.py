@@ -237,3 +237,9 @@ def test_relations_maker_before_its_described_product():
     assert (s("驍龍8至尊版"), "developedBy", s("高通")) in got, got
     got = rels(nlp(normalise(Document(id="t", text="高通與聯發科的晶片都在漲價。")).analysis))
     assert not {r for r in got if r[1] == "developedBy"}
+
+
+def test_relations_verb_object_described_by_a_place(run_text):
+    # the place describes the company after it, which is the object
+    got = rels(run_text("星河科技將收購德國零件製造商極光集團。"))
+    assert ("星河科技", "acquired", s("極光集團")) in got, got

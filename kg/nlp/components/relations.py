@@ -85,6 +85,10 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
     if right_u is not None and not ctx.fits(prop, right_side, right_u) and right_u.label != "ANAPHOR":
         # "搭載由星河半導體設計的北辰5晶片": skip a relative clause ending in 的
         later = [u for u in after[1:] if ctx.fits(prop, right_side, u) and text[:ctx.start_of(sent, u)].endswith("的")]
+        if not later and ctx.onto.top_class(right_u.cls) == "Place":
+            # "收購德國汽車零件製造商BHTC": a place describing the name that follows it
+            later = [u for u in after[1:2] if ctx.fits(prop, right_side, u)
+                     and not re.search(r"[，,；;。、和与與及]", text[right_u.end:ctx.start_of(sent, u)])]
         right_u = later[0] if later else right_u
     rights = ctx.side(sent, prev, right_u, prop, right_side, text, group=True)
     if rights and not before and right_u is not None:

@@ -171,45 +171,59 @@ _EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2,
 _EN_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                           "september", "october", "november", "december"), 1)}
 _EN_YEAR = r"((?:19|20)\d{2})"
-_EN_FISCAL = r"(?:(fiscal(?:\s+year)?|FY)\s*)?"
+_EN_FISCAL = r"(?:(?:the\s+)?(?P<{}>fiscal(?:\s+year)?|financial\s+year|FY)\s*)?"
 _EN_PERIOD = re.compile(
-    rf"(?i:\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?:\s+(?:of|in|for))?\s*{_EN_FISCAL}{_EN_YEAR}?"
-    rf"|\bQ([1-4])\s*(?:of\s+)?{_EN_FISCAL}{_EN_YEAR}"
-    rf"|\b(first|second)[- ]half(?:\s+(?:of|in|for))?\s*{_EN_FISCAL}{_EN_YEAR}?"
-    rf"|\bfiscal(?:\s+year)?\s+{_EN_YEAR}"
-    rf"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\s+{_EN_YEAR}"
-    rf"|\b(?:full[- ]year|in|for|during)\s+{_EN_YEAR}\b(?![-/])"
-    rf"|\b{_EN_YEAR}\s+(?:full[- ]year|annual))")
+    r"(?i:\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?:\s+(?:of|in|for))?\s*"
+    + _EN_FISCAL.format("qf") + rf"(?P<qy>{_EN_YEAR[1:-1]})?"
+    + r"|\b(?P<ql>last|final)[- ]quarter\s+of\s+" + _EN_FISCAL.format("qlf") + rf"(?P<qly>{_EN_YEAR[1:-1]})"
+    + r"|\bQ(?P<qn>[1-4])\s*(?:of\s+)?" + _EN_FISCAL.format("qnf") + rf"(?P<qny>{_EN_YEAR[1:-1]})"
+    + r"|\b(?:(?P<h>first|second)[- ]half|(?P<hm>first|last)\s+six\s+months)(?:\s+(?:of|in|for))?\s*"
+    + _EN_FISCAL.format("hf") + rf"(?P<hy>{_EN_YEAR[1:-1]})?"
+    + r"|\bH(?P<hn>[12])\s*" + _EN_FISCAL.format("hnf") + rf"(?P<hny>{_EN_YEAR[1:-1]})"
+    + rf"|\b(?:fiscal|financial)\s+year\s+(?:ended|ending)\s+(?:[a-z]+\s+)?(?:\d{{1,2}},?\s+)?(?P<fe>{_EN_YEAR[1:-1]})"
+    + rf"|\bfiscal(?:\s+year)?\s+(?P<fy>{_EN_YEAR[1:-1]})"
+    + rf"|\byear\s+(?:ended|ending)\s+(?:[a-z]+\s+)?(?:\d{{1,2}},?\s+)?(?P<ye>{_EN_YEAR[1:-1]})"
+    + r"|\b(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\s+"
+    + rf"(?P<my>{_EN_YEAR[1:-1]})"
+    + rf"|\b(?:full[- ]year|in|for|during)\s+(?P<y1>{_EN_YEAR[1:-1]})\b(?![-/])"
+    + rf"|\b(?P<y2>{_EN_YEAR[1:-1]})\s+(?:full[- ]year|annual))")
 
 
 def _english_periods(text: str, start: int, end: int) -> list[Period]:
     """Reporting periods written in English: ``third quarter of fiscal 2025``, ``Q2 2025``,
-    ``first half of 2024``, ``fiscal 2025``, ``March 2025``, ``in 2024``.
+    ``first half of 2024``, ``the first six months of 2025``, ``H1 2025``, ``the last quarter of
+    2023``, ``fiscal 2025``, ``the year ended March 2018`` (a fiscal year), ``March 2025``, ``in 2024``.
 
     >>> [p.label for p in _english_periods("in the third quarter of fiscal 2025, Q2 2025 and the first half", 0, 80)]
     ['FY2025-Q3', '2025-Q2', 'H1']
+    >>> [p.label for p in _english_periods("the first six months of 2025; the last quarter of 2023; the year ended March 2018", 0, 90)]
+    ['2025-H1', '2023-Q4', 'FY2018']
     """
     out = []
     for m in _EN_PERIOD.finditer(text, start, end):
-        g = m.groups()
-        if g[0]:
-            q, fiscal, year = _EN_ORD[g[0].lower()], g[1], g[2]
-            part = f"Q{q}"
-        elif g[3]:
-            part, fiscal, year = f"Q{g[3]}", g[4], g[5]
-        elif g[6]:
-            part, fiscal, year = ("H1" if g[6].lower() == "first" else "H2"), g[7], g[8]
-        elif g[9]:
-            y = int(g[9])
+        g = m.groupdict()
+        if g["q"]:
+            part, fiscal, year = f"Q{_EN_ORD[g['q'].lower()]}", g["qf"], g["qy"]
+        elif g["ql"]:
+            part, fiscal, year = "Q4", g["qlf"], g["qly"]
+        elif g["qn"]:
+            part, fiscal, year = f"Q{g['qn']}", g["qnf"], g["qny"]
+        elif g["h"] or g["hm"]:
+            first = (g["h"] or g["hm"]).lower() == "first"
+            part, fiscal, year = ("H1" if first else "H2"), g["hf"], g["hy"]
+        elif g["hn"]:
+            part, fiscal, year = f"H{g['hn']}", g["hnf"], g["hny"]
+        elif g["fe"] or g["fy"] or g["ye"]:
+            y = int(g["fe"] or g["fy"] or g["ye"])
             out.append(Period(m.start(), m.end(), f"FY{y}", y, "FY"))
             continue
-        elif g[10]:
-            y = int(g[11])
-            month = _EN_MONTHS[g[10].lower()]
+        elif g["mon"]:
+            y = int(g["my"])
+            month = _EN_MONTHS[g["mon"].lower()]
             out.append(Period(m.start(), m.end(), f"{y}-{month:02d}", y, f"M{month:02d}"))
             continue
         else:
-            y = int(g[12] or g[13])
+            y = int(g["y1"] or g["y2"])
             out.append(Period(m.start(), m.end(), str(y), y, ""))
             continue
         y = int(year) if year else None

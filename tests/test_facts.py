@@ -162,3 +162,10 @@ def test_facts_business_lines_and_investors_are_no_subjects(run_text):
     assert {f.subject.text for f in doc._.kg_facts if f.metric == "revenue"} == {"星河科技"}
     doc = run_text("天穹科技完成了由北辰資本領投的7500萬美元B輪融資。")
     assert {f.subject.text for f in doc._.kg_facts if f.metric == "fundingRaised"} == {"天穹科技"}
+
+
+def test_facts_forecasts_are_no_facts(run_text):
+    # a forecast or target in the figure's clause: no reported fact (the reported one stays)
+    got = facts(run_text("星河科技2024年營收120億元，預計2025年營收將達150億元。"))
+    assert ("星河科技", "revenue", 12_000_000_000, "CNY", "2024") in got
+    assert not {f for f in got if f[2] == 15_000_000_000}

@@ -144,6 +144,7 @@ class FactExtractor:
         self.same_period = tuple(onto.lexicon.get("same_period", ()))
         self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
         self.unit_sales = tuple(onto.lexicon.get("unit_sales_word", ()))
+        self.forecasts = tuple(onto.lexicon.get("forecast", ()))
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
         self.non = tuple(onto.lexicon.get("non_prefix", ()))
@@ -235,6 +236,11 @@ class FactExtractor:
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         return q.kind == "percent" and nxt is not None and nxt.kind == "count" and nxt.start - q.end <= 12 \
             and not _CLAUSE.search(text, q.end, nxt.start)
+
+    def _forecast(self, text: str, ss: int, q: Quantity) -> bool:
+        """A forecast word (``forecast`` in ``ontology/lexicon.tsv``) in the figure's clause, before it."""
+        cuts = [m.end() for m in _CLAUSE.finditer(text, ss, q.start)]
+        return bool(self.forecasts) and bool(find_words(text, self.forecasts, cuts[-1] if cuts else ss, q.start))
 
     def _measure_after(self, text: str, q: Quantity, se: int) -> bool:
         """An ``other_measure`` word right after an amount, in its clause (``$61.5 billion post-money
@@ -410,6 +416,8 @@ class FactExtractor:
                 metric, anchor = mk
                 if q.kind == "money" and self._measure_after(text, q, se):
                     continue  # "at a $45bn valuation": the amount is of a measure that is none of the metrics
+                if self._forecast(text, ss, q):
+                    continue  # "預計全年營收…", "expects revenue of …": a forecast, not a reported figure
                 if not glued and self.comparison is not None and self.comparison.search(text, anchor, max(anchor, q.start)):
                     continue  # a figure given for comparison, of no named entity
                 if self._counted_sales(text, anchor, q, quantities, i):

@@ -356,6 +356,10 @@ def eval_news(split: NewsSplit = typer.Option(NewsSplit.dev, "--split", help="tr
     for name, s in sorted(report["by_predicate"].items(), key=lambda kv: -kv[1]["gold"]):
         typer.echo(f"{name:16} {s['P']:.3f}  {s['R']:.3f}  {s['F1']:.3f}  ({s['predicted']}/{s['gold']})")
     typer.echo("entity recall by type: " + str(report["all"]["entities"]["recall_by_type"]))
+    typer.echo("entities by type (zh, en)   P      R      F1    (pred/gold)")
+    for part in ("zh", "en"):
+        for t, s in report.get(part, {}).get("entities", {}).get("by_type", {}).items():
+            typer.echo(f"{part:3} {t:24} {s['P']:.3f}  {s['R']:.3f}  {s['F1']:.3f}  ({s['predicted']}/{s['gold']})")
 
 
 @eval_app.command("calibrate")

@@ -150,6 +150,11 @@ def score_entities(preds: Iterable[dict], golds: list[dict]) -> dict:
     out = _prf(tp, len(pred), tp, len(gold))
     out["recall_by_type"] = {t: f"{len({k for k in gold if k[2] == t} & pred)}/{len({k for k in gold if k[2] == t})}"
                              for t in ("Person", "Organization", "Product", "Place")}
+    out["by_type"] = {}
+    for t in ("Person", "Organization", "Product", "Place"):
+        pt, gt = {k for k in pred if k[2] == t}, {k for k in gold if k[2] == t}
+        hit = len(pt & gt)
+        out["by_type"][t] = _prf(hit, len(pt), hit, len(gt))
     out["missed"] = sorted(k[1:] for k in gold - pred)
     return out
 

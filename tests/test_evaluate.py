@@ -41,6 +41,10 @@ def test_evaluate_entities_by_type():
              {"mention": {"text": "2025年", "type": "DATE"}}]
     e = score_entities(preds, gold)
     assert (e["P"], e["R"]) == (0.5, 0.5)
+    # both predictions are organisations, one right; the person is missed
+    org, person = e["by_type"]["Organization"], e["by_type"]["Person"]
+    assert (org["P"], org["R"], org["predicted"], org["gold"]) == (0.5, 1.0, 2, 1)
+    assert (person["P"], person["R"], person["predicted"], person["gold"]) == (0.0, 0.0, 0, 1)
 
 
 def test_evaluate_agrees_with_the_shared_scorer(shared):

@@ -25,12 +25,14 @@ def test_nlp_catalogue_marks_known_names_with_ids(run_text, text, expected):
     ("公司自研的推理服務QuickServe已經上線", "QuickServe"),
     ("星河科技的Nebula AI芯片", "Nebula"),
     ("星河科技發布北斗880、天樞770等芯片", "天枢770"),
+    ("星河科技發布北斗880系列手機", "北斗880系列"),   # the series word glued after a model is its name's
 ])
 def test_nlp_products_from_shape_and_context(run_text, text, product):
     assert (product, "PRODUCT") in ents(run_text(text))
 
 
-@pytest.mark.parametrize("text", ["2025年營收120.5億元", "全球29個地域", "市場份額達12.3%", "採用5nm製程", "第Q2季度"])
+@pytest.mark.parametrize("text", ["2025年營收120.5億元", "全球29個地域", "市場份額達12.3%", "採用5nm製程", "第Q2季度",
+                                  "星河科技(688999.SH)公告", "年產能達30GWh", "2025H1業績", "據Omdia2022年數據"])
 def test_nlp_products_leave_numbers_alone(run_text, text):
     assert not [e for e in run_text(text).ents if e.label_ == "PRODUCT"]
 

@@ -33,7 +33,7 @@ _CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9
                    + _SUFFIX + r"(?![A-Za-z0-9])")
 _WORDS = re.compile(r"(?<![A-Za-z0-9\-])((?:[A-Z][A-Za-z\-]*\s){1,3})([A-Z]{0,2}\d{1,4}[A-Za-z]{0,2})" + _SUFFIX
                     + r"(?![A-Za-z0-9])")
-_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}Q[1-4]|\d{1,2}[A-Z]|\d+(?:\.\d+)?(?:bn|mn|tn)|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
+_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}[QH][1-4]|\d{4,6}\.(?:SZ|SH|HK|TW|KS|BJ)|[A-Z]{3,}(?:19|20)\d{2}|\d+(?:\.\d+)?(?:gwh|mwh|kwh)|\d{1,2}[A-Z]|\d+(?:\.\d+)?(?:bn|mn|tn)|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
                           r"ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
 # "16-year", "7-nanometer", "5G-capable": a measure or a quality written with a hyphen, no name
 _HYPHEN_ADJECTIVE = re.compile(r"\d+(?:-[a-z]+)+|[A-Za-z0-9]+-[a-z]{4,}")
@@ -69,6 +69,7 @@ class ProductRecogniser:
         cues = lex.get("model_cue", ())
         self.model_cue = re.compile("(" + "|".join(map(re.escape, cues)) + r")\s*$") if cues else None
         self.rare_name_heads = tuple(lex.get("rare_name_head", ()))
+        self.series = tuple(lex.get("series_word", ()))
         # words of a date written before a number ("April 2023", "between April 1"): never a model's name
         self.date_words = {w.lower() for w in lex.get("date_word", ())}
         # words a product name never runs across: triggers, heads, descriptors, ordinary words
@@ -191,6 +192,9 @@ class ProductRecogniser:
                     and nxt.startswith(self.rare_name_heads) \
                     and (text[max(0, ws - 1):ws] == "的" or text.endswith(self.barriers, 0, ws)):
                 found[(ws, we)] = None
+        # "小米15系列", "Find X8系列": the series word glued after a model is part of its name
+        found = {(a, b + len(w) if (w := next((w for w in self.series if text.startswith(w, b)), "")) else b): None
+                 for a, b in found}
         doc.spans[GROUP] = char_spans(doc, found, "PRODUCT")
         return doc
 

@@ -50,7 +50,7 @@ def s(text):
     ("天璣9400效能提升80%，將與驍龍8 Gen 3正面競爭。", {("天璣9400", "competitorOf", "驍龍8 Gen 3")}),
     ("蔚來公布業績。李斌表示，ET9搭載自研的神璣NX9031晶片。", {("神璣NX9031", "developedBy", "蔚來")}),
     ("小鵬自研的圖靈晶片已搭載於新款G7。", {("G7", "integrates", "圖靈")}),
-    ("首批機種為vivo的X200系列。", {("X200", "developedBy", "vivo")}),
+    ("首批機種為vivo的X200系列。", {("X200系列", "developedBy", "vivo")}),  # the series word is part of the name (as eval/news annotates it)
     # brackets between name and role, 新任, titles after 擔任公司, a role left without its organisation
     ("英特爾董事會任命王立武（Lee Tan）為執行長。", {("王立武", "ceoOf", "英特爾")}),
     ("榮耀終端宣布任命李健為新任CEO。", {("李健", "ceoOf", "榮耀終端")}),

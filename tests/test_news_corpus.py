@@ -89,13 +89,13 @@ def test_news_site_groups_share_a_split(build):
 
 def test_news_agreement_of_an_annotation_with_itself_and_with_less(build, tmp_path):
     rec = {"id": "x-001", "script": "hant", "site": "example.com", "source": "https://example.com/a",
-           "text": "聯發科執行長蔡力行表示，新一代天璣9400由台積電以3奈米製程代工，第三季營收年增12%。",
-           "entities": [{"text": "聯發科", "type": "Organization"}, {"text": "蔡力行", "type": "Person"},
-                        {"text": "天璣9400", "type": "Product"}, {"text": "台積電", "type": "Organization"}],
-           "relations": [{"subject": "蔡力行", "predicate": "ceoOf", "object": "聯發科", "evidence": "聯發科執行長蔡力行"},
-                         {"subject": "天璣9400", "predicate": "manufacturedBy", "object": "台積電",
-                          "evidence": "天璣9400由台積電以3奈米製程代工"}],
-           "facts": [{"subject": "聯發科", "metric": "revenueGrowth", "value": 0.12, "unit": "ratio",
+           "text": "星河科技執行長周明遠表示，新一代北辰900由天穹半導體以3奈米製程代工，第三季營收年增12%。",
+           "entities": [{"text": "星河科技", "type": "Organization"}, {"text": "周明遠", "type": "Person"},
+                        {"text": "北辰900", "type": "Product"}, {"text": "天穹半導體", "type": "Organization"}],
+           "relations": [{"subject": "周明遠", "predicate": "ceoOf", "object": "星河科技", "evidence": "星河科技執行長周明遠"},
+                         {"subject": "北辰900", "predicate": "manufacturedBy", "object": "天穹半導體",
+                          "evidence": "北辰900由天穹半導體以3奈米製程代工"}],
+           "facts": [{"subject": "星河科技", "metric": "revenueGrowth", "value": 0.12, "unit": "ratio",
                       "evidence": "營收年增12%"}]}
     assert build.check_record(rec) == []
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"

@@ -7,8 +7,8 @@ from kg.records import Document
 
 
 @pytest.mark.parametrize("text,script", [
-    ("阿里雲智能集團董事長兼CEO吳泳銘", "Hant"),
-    ("阿里云智能集团董事长兼CEO吴泳铭", "Hans"),
+    ("星河雲智能集團董事長兼CEO周明遠", "Hant"),
+    ("星河云智能集团董事长兼CEO周明远", "Hans"),
     ("Alibaba Cloud revenue rose 26%.", "Latn"),
 ])
 def test_normalise_detects_script(text, script):

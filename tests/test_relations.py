@@ -37,8 +37,8 @@ def s(text):
      {("魏哲家", "chairmanOf", "台積電"), ("魏哲家", "presidentOf", "台積電")}),
     ("英特爾董事會任命陳立武為執行長。", {("陳立武", "ceoOf", "英特爾")}),
     # 為 X 供應, 與 X、Y 合作, 由 X 領投 …，Y 跟投, 在 PLACE 興建, ORG PLACE 廠
-    ("寧德時代目前為特斯拉、理想汽車等車企供應動力電池。",
-     {("特斯拉", "suppliedBy", "寧德時代"), ("理想汽車", "suppliedBy", "寧德時代")}),
+    ("天穹能源目前為星河汽車、極光汽車等車企供應動力電池。",
+     {("星河汽車", "suppliedBy", "天穹能源"), ("極光汽車", "suppliedBy", "天穹能源")}),
     ("鴻海宣布與輝達、軟銀合作。", {("輝達", "partnerOf", "鴻海"), ("軟銀", "partnerOf", "鴻海")}),
     ("星河科技宣布完成新一輪募資，由騰訊領投，小米、聯想跟投。",
      {("騰訊", "investedIn", "星河科技"), ("小米", "investedIn", "星河科技"), ("聯想", "investedIn", "星河科技")}),
@@ -53,10 +53,10 @@ def s(text):
     ("首批機種為vivo的X200系列。", {("X200系列", "developedBy", "vivo")}),  # the series word is part of the name (as eval/news annotates it)
     # brackets between name and role, 新任, titles after 擔任公司, a role left without its organisation
     ("英特爾董事會任命王立武（Lee Tan）為執行長。", {("王立武", "ceoOf", "英特爾")}),
-    ("榮耀終端宣布任命李健為新任CEO。", {("李健", "ceoOf", "榮耀終端")}),
-    ("OPPO創始人陳明永同時擔任公司總裁兼CEO。", {("陳明永", "presidentOf", "OPPO"), ("陳明永", "ceoOf", "OPPO")}),
+    ("星河科技宣布任命周明遠為新任CEO。", {("周明遠", "ceoOf", "星河科技")}),
+    ("極光科技創始人李建國同時擔任集團總裁兼CEO。", {("李建國", "presidentOf", "極光科技"), ("李建國", "ceoOf", "極光科技")}),
     ("星河科技創始人周明遠已於2021年卸任CEO。", {("周明遠", "ceoOf", "星河科技")}),
-    ("索尼CEO伊夫·吉爾莫特表示，合作將加速。", {("伊夫·吉爾莫特", "ceoOf", "索尼")}),
+    ("星河科技CEO艾倫·沃克表示，合作將加速。", {("艾倫·沃克", "ceoOf", "星河科技")}),
     # 與 X 共同開發; 旗下 + descriptor + name; a site noun with the organisation of the sentence before
     ("聯發科與輝達共同開發的GB10超級晶片已量產。", {("輝達", "partnerOf", "聯發科")}),
     ("騰訊旗下子品牌星河遊戲上線新作。", {("星河遊戲", "subsidiaryOf", "騰訊")}),
@@ -233,9 +233,9 @@ def test_relations_maker_before_its_described_product():
     from kg.records import Document
 
     nlp = make_nlp("zh", pairs=None)
-    got = rels(nlp(normalise(Document(id="t", text="高通新一代驍龍8至尊版旗艦移動平台登場。")).analysis))
-    assert (s("驍龍8至尊版"), "developedBy", s("高通")) in got, got
-    got = rels(nlp(normalise(Document(id="t", text="高通與聯發科的晶片都在漲價。")).analysis))
+    got = rels(nlp(normalise(Document(id="t", text="星河科技全新旗艦晶片T30今日登場。")).analysis))
+    assert ("T30", "developedBy", "星河科技") in got, got
+    got = rels(nlp(normalise(Document(id="t", text="星河科技與極光科技的晶片都在漲價。")).analysis))
     assert not {r for r in got if r[1] == "developedBy"}
 
 

@@ -73,7 +73,7 @@ def _resolved(periods: list[Period], last: Period | None) -> list[Period]:
 
 def _period_chain(text: str, periods: list[Period]) -> list[str]:
     """The periods a 分別 list runs over: the chain of periods ending last, joined by 、 or 和 (each one)
-    or by 至 (every period of the range): ``2022年至2024年、2025年前九個月`` gives four."""
+    or by 至 (every period of the range): ``2021年至2023年、2024年前三季`` gives four."""
     labels: list[str] = []
     i = len(periods) - 1
     while i >= 0:
@@ -289,7 +289,7 @@ class FactExtractor:
                 if self.onto.metrics[m]["kind"] == "ratio" and (tail.startswith(w) or re.match(
                         rf"[^\s，,。；;、的]{{1,4}}{re.escape(w)}", tail)):
                     return m, q.end
-        if q.kind in ("money", "count") and text.startswith("的", q.end):  # "以4150萬台的出貨量"
+        if q.kind in ("money", "count") and text.startswith("的", q.end):  # "以120萬台的出貨量"
             for w, m in self.metric_words.items():
                 if self.onto.metrics[m]["kind"] == q.kind and text.startswith(w, q.end + 1):
                     return m, q.end
@@ -324,7 +324,7 @@ class FactExtractor:
         s, e, w = found[-1]
         if text.startswith("率", e) and self.onto.metrics[self.metric_words[w]]["kind"] != "ratio":
             return None  # "淨利潤率": a margin that is none of the metrics
-        # "EBITDA為1,408億元", "每股虧損0.03元": a measure that is none of the metrics stands closer
+        # "EBITDA為1,408億元", "每股盈利0.52元": a measure that is none of the metrics stands closer
         for os_, oe, _ in find_words(text, self.other_measures, lo, q.start):
             if os_ >= s or oe >= e or (s - oe <= 3 and not _CLAUSE.search(text, oe, s)):
                 return None

@@ -114,7 +114,7 @@ class FrameContext:
         self.negation_re = re.compile(r"(" + negation + r")\S{0,3}$") if negation else None  # "並未投資"
         title_copula = "|".join(map(re.escape, self.lex.get("title_copula", ())))
         title_new = "|".join(map(re.escape, sorted(self.lex.get("title_new", ()), key=len, reverse=True)))
-        # "任命李健為新任CEO": the copula (and a word for a new holder) before an appointed title
+        # "任命周明遠為新任CTO": the copula (and a word for a new holder) before an appointed title
         self.appointed_as = re.compile(rf"({title_copula})\s*({title_new})?\s*$") if title_copula else None
 
         self.anaphor_kinds = {k: set(self.lex.get(f"anaphor_{k}", ())) for k in ("org", "product", "person")}
@@ -159,7 +159,7 @@ class FrameContext:
         return out
 
     def describes(self, gap: str) -> bool:
-        """True when ``gap`` is only a product's head nouns and modifiers (``新一代旗艦晶片``)."""
+        """True when ``gap`` is only a product's head nouns and modifiers (``全新AI晶片``)."""
         rest = gap.strip()
         for w in self.product_words:
             rest = rest.replace(w, "")

@@ -4,7 +4,7 @@ Precedence, documented in the README: catalogue matches first, then the
 product, person and organisation rules (they fire on specific shapes and
 contexts), then the trained NER (whatever ``doc.ents`` holds when this runs),
 which fills the gaps the others leave. Within one source a longer span wins. A lower-ranked span that
-contains a catalogue match and only adds a legal-form suffix (``阿里巴巴控股集團``)
+contains a catalogue match and only adds a legal-form suffix (``星河科技控股集團``)
 is kept instead, with the catalogue's id.
 """
 from __future__ import annotations
@@ -102,7 +102,7 @@ class MentionResolver:
                 promoted.append((-1, span))
             elif longer and not inner:
                 promoted.append((-1, span))
-            elif dotted:  # the whole transliterated name, not the part the catalogue lists: 薩姆·奧爾特曼
+            elif dotted:  # the whole transliterated name, not the part the catalogue lists: 艾倫·沃克
                 promoted.append((-1, Span(doc, span.start, span.end, label=span.label_, kb_id=dotted[0].kb_id_)))
             elif inner:
                 c = max(inner, key=len)

@@ -64,7 +64,7 @@ def mention_features(text: str, start: int, end: int, label: str, bounds: set[in
     lists say of it (ends with an organisation suffix or head word, starts with a surname, is a
     listed non-name): those carry over to names the training text never had. With ``bounds``
     (:func:`word_bounds`), whether the mention begins and ends where segmented words do: a span that
-    cuts words on both sides (``出海征程遠非`` read as ``海征程遠``) is seldom a name.
+    cuts words on both sides (``前往北辰市`` read as ``往北辰``) is seldom a name.
 
     >>> f = mention_features("那家星河公司表示", 2, 6, "ORG")
     >>> "last2=公司|ORG" in f, "head=True|ORG" in f

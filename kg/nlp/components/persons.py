@@ -47,7 +47,7 @@ class PersonRecogniser:
                     candidates.append((s, ne))
             elif tag.startswith("nr") and 2 <= len(w) <= 3 and self._has_surname(w):
                 candidates.append((s, e))
-        for m in _DOTTED.finditer(text):  # 伊夫·吉爾莫特, 薩姆·奧爾特曼
+        for m in _DOTTED.finditer(text):  # 艾倫·沃克, 瑪麗亞·德爾加多
             end = m.end()
             last = m.group().rfind("·") + m.start() + 1
             for w in self.speech + self.succession + self.boundaries:

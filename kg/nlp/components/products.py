@@ -8,7 +8,7 @@ Proposes PRODUCT spans in ``doc.spans["kg_products"]`` for:
   ``Galaxy Z Fold 7``, ``Kimi K3``);
 * a Chinese name followed by a model number (``含光800``, ``天垓150``, ``征程7P``);
 * a brand followed by a bare number (``阿維塔06``, ``極氪007 GT``);
-* a Latin name after a descriptor (``人工智能平臺PAI``, ``推理服務EAS``) or before a
+* a Latin name after a descriptor (``人工智能平臺NOVA``, ``推理服務EAS``) or before a
   product head noun (``PPU AI芯片``), and a rare word before a head noun (``圖靈晶片``).
 
 Descriptor words, head nouns, generic acronyms (AI, GPU, FP8 …) and ordinary words

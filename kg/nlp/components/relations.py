@@ -7,7 +7,7 @@ property it gives and which argument stands on the left come from the data:
   ``時任/前`` giving a former role, and ``PERSON 出任/接任 ORG TITLE`` successions;
 * ``verb``: ``LEFT trigger RIGHT`` with typed arguments, coordinated lists on the
   right, passive or ``由``/``與`` forms taking the other argument from before;
-* ``noun``: ``LIST 等 trigger`` (``火山引擎等競爭對手``) related to the clause topic;
+* ``noun``: ``LIST 等 trigger`` (``極光等競爭對手``) related to the clause topic;
 * ``possession``: ``A 旗下 (的) B``; ``adjacent``: ``ORG`` glued to ``ORG/PRODUCT``
   (``字節跳動抖音``, ``英偉達H20``); ``compound``: a name made of another entity's
   name and a unit word (``騰訊雲`` → ``騰訊``).
@@ -86,7 +86,7 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
         # "搭載由星河半導體設計的北辰5晶片": skip a relative clause ending in 的
         later = [u for u in after[1:] if ctx.fits(prop, right_side, u) and text[:ctx.start_of(sent, u)].endswith("的")]
         if not later and ctx.onto.top_class(right_u.cls) == "Place":
-            # "收購德國汽車零件製造商BHTC": a place describing the name that follows it
+            # "收購德國零件製造商極光集團": a place describing the name that follows it
             later = [u for u in after[1:2] if ctx.fits(prop, right_side, u)
                      and not re.search(r"[，,；;。、和与與及]", text[right_u.end:ctx.start_of(sent, u)])]
         right_u = later[0] if later else right_u
@@ -284,7 +284,7 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
                 owner, owned, folded = [brand], [u], True
         if not owner and len(w) > 1:  # "星河新成立的子公司X": a short description and 的 between
             owner = [u for u in sent.units if u.end <= ts and re.fullmatch(r"[^，,；;。、和与與及]{1,5}的", text[u.end:ts])][-1:]
-        if not owner and owned and len(w) > 1:  # "旗下七鮮超市…": the organisation the sentence is about
+        if not owner and owned and len(w) > 1:  # "旗下星河超市…": the organisation the sentence is about
             topic = ctx.topic_org(sent, prev, ts, text)
             owner = [topic] if topic is not None else []
         if not owner:
@@ -331,7 +331,7 @@ def read_rounds(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
                 investors = [u for u in sent.units if cs <= ctx.start_of(sent, u) and u.end <= ts and u.label == "ORG"]
                 if investors:
                     found.append((frame, investors, (ts, te)))
-        # "本輪融資吸引了…，包括A、B及C": the organisations a round's investors are said to include
+        # "本輪融資的投資方包括A、B及C": the organisations a round's investors are said to include
         for rs, re_, _ in find_words(text, ctx.round_nouns, sent.start, sent.end):
             for cs, ce in clause_spans(text, re_, sent.end):
                 hit = next(iter(find_words(text, ctx.include, cs, ce)), None)
@@ -424,7 +424,7 @@ def read_adjacent(ctx: FrameContext, text: str, sent: Sentence, args: list[Arg],
             ctx.emit(out, [a], "operatesIn", [b], frames[0], sent, "kg.adjacent.v1", (a.start, b.end))
         if a.label != "ORG":
             continue
-        # "星河T30", and "星河新一代旗艦晶片T30": only the product's head nouns and modifiers between
+        # "星河T30", and "星河全新AI晶片T30": only the product's head nouns and modifiers between
         if text[a.end:b.start].strip() and not (b.label == "PRODUCT" and ctx.describes(text[a.end:b.start])):
             continue
         for frame in ctx.frames["adjacent"]:

@@ -117,7 +117,7 @@ def read_titles(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentenc
             date = m.group(1) + (f"-{int(m.group(2)):02d}" if m.group(2) else "")
             quals.append(("endDate" if verb in ctx.former else "startDate", date))
         ctx.emit(out, [who[-1]], frame.property, [org], frame, sent, "kg.title.v1", (s, e), quals)
-        j = e  # "擔任公司總裁兼CEO": the titles joined to it
+        j = e  # "擔任集團總裁兼CTO": the titles joined to it
         while True:
             nxt = next(((ts2, te2, w2) for ts2, te2, w2 in titles if ts2 > j and text[j:ts2].strip() in ctx.coordinators), None)
             if nxt is None:

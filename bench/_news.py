@@ -20,3 +20,14 @@ def news_texts(lang: str) -> list[str]:
         if doc.lang == lang:
             out.append(doc.analysis)
     return out
+
+
+def print_report(report: dict, as_json: bool) -> None:
+    """Print a benchmark's report: as JSON, or one ``key value`` line each."""
+    import json
+
+    if as_json:
+        print(json.dumps(report, indent=1))
+        return
+    for k, v in report.items():
+        print(f"{k:28} {v}")

@@ -19,14 +19,13 @@ same process (never as absolute times, which depend on the machine):
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _news import news_texts  # noqa: E402
+from _news import news_texts, print_report  # noqa: E402
 
 
 def _texts() -> list[str]:
@@ -66,11 +65,7 @@ def main() -> int:
               "chars_per_s_kg": round(chars / t_full), "chars_per_s_spacy_alone": round(chars / t_bare),
               "ratio_kg_to_spacy": round(t_bare / t_full, 3),
               "time_ratio_more_documents": more, "time_ratio_longer_document": longer}
-    if args.json:
-        print(json.dumps(report, indent=1))
-    else:
-        for k, v in report.items():
-            print(f"{k:28} {v}")
+    print_report(report, args.json)
     return 0
 
 

@@ -20,14 +20,13 @@ same process:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _news import news_texts  # noqa: E402
+from _news import news_texts, print_report  # noqa: E402
 
 
 def _texts() -> list[str]:
@@ -90,11 +89,7 @@ def main() -> int:
                                "without_extractor": round(without_extractor / tokenizer, 4),
                                "without": round(without / tokenizer, 4)},
               "kg_pairs_seconds_1x": round(base, 4), "kg_pairs_time_ratio": scaling}
-    if args.json:
-        print(json.dumps(report, indent=1))
-    else:
-        for k, v in report.items():
-            print(f"{k:28} {v}")
+    print_report(report, args.json)
     return 0
 
 

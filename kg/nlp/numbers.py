@@ -170,23 +170,23 @@ _MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[�
 _EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _EN_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                           "september", "october", "november", "december"), 1)}
-_EN_YEAR = r"((?:19|20)\d{2})"
+_YEAR = r"(?:19|20)\d{2}"
 _EN_FISCAL = r"(?:(?:the\s+)?(?P<{}>fiscal(?:\s+year)?|financial\s+year|FY)\s*)?"
 _EN_PERIOD = re.compile(
     r"(?i:\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter(?:\s+(?:of|in|for))?\s*"
-    + _EN_FISCAL.format("qf") + rf"(?P<qy>{_EN_YEAR[1:-1]})?"
-    + r"|\b(?P<ql>last|final)[- ]quarter\s+of\s+" + _EN_FISCAL.format("qlf") + rf"(?P<qly>{_EN_YEAR[1:-1]})"
-    + r"|\bQ(?P<qn>[1-4])\s*(?:of\s+)?" + _EN_FISCAL.format("qnf") + rf"(?P<qny>{_EN_YEAR[1:-1]})"
+    + _EN_FISCAL.format("qf") + rf"(?P<qy>{_YEAR})?"
+    + r"|\b(?P<ql>last|final)[- ]quarter\s+of\s+" + _EN_FISCAL.format("qlf") + rf"(?P<qly>{_YEAR})"
+    + r"|\bQ(?P<qn>[1-4])\s*(?:of\s+)?" + _EN_FISCAL.format("qnf") + rf"(?P<qny>{_YEAR})"
     + r"|\b(?:(?P<h>first|second)[- ]half|(?P<hm>first|last)\s+six\s+months)(?:\s+(?:of|in|for))?\s*"
-    + _EN_FISCAL.format("hf") + rf"(?P<hy>{_EN_YEAR[1:-1]})?"
-    + r"|\bH(?P<hn>[12])\s*" + _EN_FISCAL.format("hnf") + rf"(?P<hny>{_EN_YEAR[1:-1]})"
-    + rf"|\b(?:fiscal|financial)\s+year\s+(?:ended|ending)\s+(?:[a-z]+\s+)?(?:\d{{1,2}},?\s+)?(?P<fe>{_EN_YEAR[1:-1]})"
-    + rf"|\bfiscal(?:\s+year)?\s+(?P<fy>{_EN_YEAR[1:-1]})"
-    + rf"|\byear\s+(?:ended|ending)\s+(?:[a-z]+\s+)?(?:\d{{1,2}},?\s+)?(?P<ye>{_EN_YEAR[1:-1]})"
+    + _EN_FISCAL.format("hf") + rf"(?P<hy>{_YEAR})?"
+    + r"|\bH(?P<hn>[12])\s*" + _EN_FISCAL.format("hnf") + rf"(?P<hny>{_YEAR})"
+    + rf"|\b(?:fiscal|financial)\s+year\s+(?:ended|ending)\s+(?:[a-z]+\s+)?(?:\d{{1,2}},?\s+)?(?P<fe>{_YEAR})"
+    + rf"|\bfiscal(?:\s+year)?\s+(?P<fy>{_YEAR})"
+    + rf"|\byear\s+(?:ended|ending)\s+(?:[a-z]+\s+)?(?:\d{{1,2}},?\s+)?(?P<ye>{_YEAR})"
     + r"|\b(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december)\s+"
-    + rf"(?P<my>{_EN_YEAR[1:-1]})"
-    + rf"|\b(?:full[- ]year|in|for|during)\s+(?P<y1>{_EN_YEAR[1:-1]})\b(?![-/])"
-    + rf"|\b(?P<y2>{_EN_YEAR[1:-1]})\s+(?:full[- ]year|annual))")
+    + rf"(?P<my>{_YEAR})"
+    + rf"|\b(?:full[- ]year|in|for|during)\s+(?P<y1>{_YEAR})\b(?![-/])"
+    + rf"|\b(?P<y2>{_YEAR})\s+(?:full[- ]year|annual))")
 
 
 def _english_periods(text: str, start: int, end: int) -> list[Period]:

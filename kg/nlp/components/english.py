@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from ...ontology import load_ontology
 from ..text import Arg, sentence_spans
-from .frames import FoundRelation, doc_args
+from .frames import FoundRelation, doc_args, relation_extensions
 from .relations import add_candidates
 
 __all__ = ["EnglishReader"]
@@ -53,9 +53,7 @@ class EnglishReader:
         heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
         self.descriptor = re.compile(r"(?:'s|’s|-based)?\s+(?:[a-z][a-z-]*\s+){0,3}(?:" +
                                      "|".join(map(re.escape, heads)) + r")s?\s+$") if heads else None
-        for ext in ("kg_candidates", "kg_relations"):
-            if not Doc.has_extension(ext):
-                Doc.set_extension(ext, default=None)
+        relation_extensions()
 
     # -- helpers -------------------------------------------------------------
     @staticmethod

@@ -29,6 +29,14 @@ __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 
 MAX_METRIC_GAP = 60
 _CLAUSE = re.compile(r"[，,；;：:]")
+def _clause_start(text: str, ss: int, at: int) -> int:
+    """Where the clause holding offset ``at`` begins (its sentence starts at ``ss``)."""
+    start = ss
+    for m in _CLAUSE.finditer(text, ss, at):
+        start = m.end()
+    return start
+
+
 _IN_METRIC = re.compile(r"\s*in\s+((?:[A-Za-z0-9-]+\s+){0,2}[A-Za-z])")  # an English amount "in" its metric
 _RELATIVE = re.compile(r"[^，,。；;：:、()（）的]{0,8}的[^，,。；;：:、()（）的]{0,12}")  # …的 (descriptor) NAME
 # after a share: the rest of a list of shares and a qualifier ("35%和 7% 左右的"), before the metric word
@@ -219,8 +227,7 @@ class FactExtractor:
         name, at = metric
         if self.onto.metrics[name]["kind"] != q.kind:
             return None
-        cuts = [m.end() for m in _CLAUSE.finditer(text, ss, q.start)]
-        start = cuts[-1] if cuts else ss
+        start = _clause_start(text, ss, q.start)
         if start <= at:
             return None  # the metric word stands in this very clause
         own = [a for a in args if start <= a.start and a.end <= q.start and a.label in ("ORG", "PRODUCT")]
@@ -239,8 +246,7 @@ class FactExtractor:
 
     def _forecast(self, text: str, ss: int, q: Quantity) -> bool:
         """A forecast word (``forecast`` in ``ontology/lexicon.tsv``) in the figure's clause, before it."""
-        cuts = [m.end() for m in _CLAUSE.finditer(text, ss, q.start)]
-        return bool(self.forecasts) and bool(find_words(text, self.forecasts, cuts[-1] if cuts else ss, q.start))
+        return bool(self.forecasts) and bool(find_words(text, self.forecasts, _clause_start(text, ss, q.start), q.start))
 
     def _measure_after(self, text: str, q: Quantity, se: int) -> bool:
         """An ``other_measure`` word right after an amount, in its clause (``$61.5 billion post-money

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from ...ontology import Frame, Ontology, label_maps
+from functools import lru_cache
+
+from ...ontology import Frame, Ontology, label_maps, load_ontology
 from ..text import Arg, WordTable, find_words, word_regex
 
-__all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "DATE",
+__all__ = ["FoundRelation", "FrameContext", "Sentence", "doc_args", "mask", "relation_extensions", "frame_context", "DATE",
            "MAX_LEFT_GAP", "MAX_RIGHT_GAP", "MAX_NOUN_GAP"]
 
 DATE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
@@ -54,6 +56,14 @@ class FoundRelation:
     trigger: tuple[int, int] = (0, 0)
 
 
+def relation_extensions(*names: str) -> None:
+    """Register the Doc extensions the relation components read and write (``kg_candidates``: every
+    extractor's proposals; ``kg_relations``: what ``kg_merge`` keeps), and any others named."""
+    for ext in ("kg_candidates", "kg_relations", *names):
+        if not Doc.has_extension(ext):
+            Doc.set_extension(ext, default=None)
+
+
 def doc_args(doc: Doc, onto: Ontology) -> list[Arg]:
     """The entity mentions of ``doc`` as :class:`Arg`, with their ontology class."""
     label_to_class, _ = label_maps(onto)
@@ -75,6 +85,12 @@ class Sentence:
     units: list[Arg]  # entities and anaphors, brand prefixes folded into their product
     brands: dict[int, Arg] = field(default_factory=dict)  # product start -> its maker written before it
     longest: set[tuple[int, int]] = field(default_factory=set)  # spans of the longest trigger words
+
+
+@lru_cache(maxsize=4)
+def frame_context(ontology: str | None = None) -> "FrameContext":
+    """The readers' shared context for an ontology folder, built once (every reader component uses it)."""
+    return FrameContext(load_ontology(ontology))
 
 
 class FrameContext:

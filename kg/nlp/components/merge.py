@@ -28,6 +28,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...ontology import load_ontology
+from .frames import relation_extensions
+from .relations import relation_key, surest
 
 __all__ = ["RelationMerge", "default_calibration", "MODEL_PREFIX"]
 
@@ -41,10 +43,6 @@ def default_calibration() -> Path:
 def default_relclass() -> Path | None:
     path = Path(__file__).resolve().parents[2] / "models" / "relclass_zh"
     return path if (path / "config.cfg").is_file() else None
-
-
-def _key(r) -> tuple:
-    return r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end
 
 
 class RelationMerge:
@@ -66,9 +64,7 @@ class RelationMerge:
             from ...relclass.model import load_relclass
 
             self.relclass = load_relclass(path)
-        for ext in ("kg_candidates", "kg_relations"):
-            if not Doc.has_extension(ext):
-                Doc.set_extension(ext, default=None)
+        relation_extensions()
 
     def confidence(self, extractor: str, predicate: str, raw: float) -> float:
         """The measured precision of ``extractor`` for ``predicate`` (or overall), else ``raw``."""
@@ -88,17 +84,12 @@ class RelationMerge:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = doc._.kg_candidates or []
-        best: dict[tuple, object] = {}
-        proposed = []
-        for r in candidates:
-            if r.extractor.startswith(MODEL_PREFIX):
-                proposed.append(r)
-            elif _key(r) not in best or r.confidence > best[_key(r)].confidence:
-                best[_key(r)] = r
+        best = surest(r for r in candidates if not r.extractor.startswith(MODEL_PREFIX))
+        proposed = [r for r in candidates if r.extractor.startswith(MODEL_PREFIX)]
         merged = list(best.values())
         seen = set(best) if self.model == "add" else set()
         for r in proposed:
-            k = _key(r)
+            k = relation_key(r)
             back = (r.object.start, r.object.end, r.predicate, r.subject.start, r.subject.end)
             if k in seen or (r.predicate in self.symmetric and back in seen and self.model == "add"):
                 continue

@@ -14,12 +14,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...ontology import load_ontology
 from ...pairs import EXTRACTOR, MAX_GAP, candidate_pairs, dep_features, dep_roots, default_pairs_model, load_pairs, pair_features
 from ..segment import tagged_words
 from ..text import sentence_spans, word_regex
-from .frames import FoundRelation, doc_args, mask
-from .relations import add_candidates
+from .frames import FoundRelation, frame_context, relation_extensions
+from .relations import add_candidates, frame_view, surest
 
 __all__ = ["PairProposer"]
 
@@ -27,16 +26,15 @@ __all__ = ["PairProposer"]
 class PairProposer:
     def __init__(self, nlp: Language, name: str, ontology: str | None, model: str | None, threshold: float | None) -> None:
         self.name = name
-        self.onto = load_ontology(ontology)
+        self.ctx = frame_context(ontology)
+        self.onto = self.ctx.onto
         # the trigger words of the rule readers (verb, noun, possession and title frames), as features
         self.triggers = word_regex(tuple(w for kind in ("verb", "noun", "possession", "title")
                                          for f in self.onto.frames_of(kind) for w in f.words))
         path = default_pairs_model() if model == "default" else (Path(model) if model else None)
         self.model = load_pairs(path) if path is not None else None
         self.threshold = threshold
-        for ext in ("kg_candidates", "kg_relations"):
-            if not Doc.has_extension(ext):
-                Doc.set_extension(ext, default=None)
+        relation_extensions()
 
     def featurize(self, doc: Doc, words: bool | None = None, tagged: bool | None = None, deps: bool | None = None,
                   max_gap: int | None = None):
@@ -49,16 +47,10 @@ class PairProposer:
         max_gap = (self.model.max_gap if self.model is not None else MAX_GAP) if max_gap is None else max_gap
         segmentation = tagged_words(doc) if tagged else None
         seg_starts = [w[0] for w in segmentation] if segmentation else None
-        args = doc_args(doc, self.onto)
-        text = mask(doc.text, args)
-        args = [a for a in args if text[a.start:a.end].strip()]
-        best: dict = {}  # the rule readers' surest record of each relation, as kg_merge will keep it
-        for r in doc._.kg_candidates or []:
-            k = (r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end)
-            if r.extractor != EXTRACTOR and (k not in best or r.confidence > best[k].confidence):
-                best[k] = r
+        args, text, _ = frame_view(doc, self.ctx)  # the mentions and masked text the readers read
         rules: dict = {}
-        for r in best.values():
+        # the rule readers' surest record of each relation, as kg_merge will keep it
+        for r in surest(r for r in doc._.kg_candidates or [] if r.extractor != EXTRACTOR).values():
             rules.setdefault(((r.subject.start, r.subject.end), (r.object.start, r.object.end)), []).append(
                 (r.predicate, r.extractor))
         cands = candidate_pairs(sentence_spans(text), args, max_gap)

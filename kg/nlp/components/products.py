@@ -93,6 +93,11 @@ class ProductRecogniser:
                 any(after.startswith(h) or after[1:].startswith(h) for h in self.heads)
         return True
 
+    def _with_series(self, text: str, end: int) -> int:
+        """``小米15系列``, ``Find X8系列``: the series word glued after a model is part of its name."""
+        word = next((w for w in self.series if text.startswith(w, end)), "")
+        return end + len(word)
+
     def _ok_name(self, word: str) -> bool:
         return len(word) >= 2 and word.lower() not in self.generic and not word.isdigit()
 
@@ -192,9 +197,7 @@ class ProductRecogniser:
                     and nxt.startswith(self.rare_name_heads) \
                     and (text[max(0, ws - 1):ws] == "的" or text.endswith(self.barriers, 0, ws)):
                 found[(ws, we)] = None
-        # "小米15系列", "Find X8系列": the series word glued after a model is part of its name
-        found = {(a, b + len(w) if (w := next((w for w in self.series if text.startswith(w, b)), "")) else b): None
-                 for a, b in found}
+        found = {(a, self._with_series(text, b)): None for a, b in found}
         doc.spans[GROUP] = char_spans(doc, found, "PRODUCT")
         return doc
 

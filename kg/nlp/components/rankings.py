@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...ontology import load_ontology
-from .frames import FoundRelation
+from .frames import FoundRelation, relation_extensions
 from .relations import add_candidates
 
 __all__ = ["RankingReader", "EXTRACTOR"]
@@ -26,9 +26,7 @@ class RankingReader:
         self.onto = load_ontology(ontology)
         # measure -> (property, which side the larger figure fills, confidence)
         self.frames = {w: (f.property, f.left, f.confidence) for f in self.onto.frames_of("ranking") for w in f.words}
-        for ext in ("kg_candidates", "kg_relations", "kg_facts"):
-            if not Doc.has_extension(ext):
-                Doc.set_extension(ext, default=None)
+        relation_extensions("kg_facts")
 
     def __call__(self, doc: Doc) -> Doc:
         by_measure: dict[tuple, list] = {}

@@ -25,14 +25,14 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...ontology import load_ontology
 from ..text import Arg, clause_spans, find_words, latin_char, sentence_spans
 from .catalogue import catalogue_forms
-from .frames import (MAX_LEFT_GAP, MAX_NOUN_GAP, MAX_RIGHT_GAP, FoundRelation, FrameContext, Sentence,
+from .frames import (MAX_LEFT_GAP, MAX_NOUN_GAP, MAX_RIGHT_GAP, FoundRelation, FrameContext, Sentence, frame_context,
+                     relation_extensions,
                      doc_args, mask)
 from .titles import read_titles
 
-__all__ = ["FoundRelation", "FrameReader", "READERS", "add_candidates", "doc_args", "frame_view"]
+__all__ = ["FoundRelation", "FrameReader", "READERS", "add_candidates", "doc_args", "frame_view", "relation_key", "surest"]
 
 
 def read_verbs(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence], out: list[FoundRelation]) -> None:
@@ -538,6 +538,21 @@ def add_candidates(doc: Doc, found: list[FoundRelation]) -> None:
         doc._.kg_candidates = list(doc._.kg_candidates or []) + list(found)
 
 
+def relation_key(r: FoundRelation) -> tuple:
+    """What makes two records one relation: the two mentions' spans and the predicate."""
+    return r.subject.start, r.subject.end, r.predicate, r.object.start, r.object.end
+
+
+def surest(records) -> dict[tuple, FoundRelation]:
+    """The surest record of each relation (:func:`relation_key`), the first of equals."""
+    best: dict[tuple, FoundRelation] = {}
+    for r in records:
+        k = relation_key(r)
+        if k not in best or r.confidence > best[k].confidence:
+            best[k] = r
+    return best
+
+
 class FrameReader:
     """One frame reader of ``ontology/triggers.tsv`` as a peer component: it writes what it reads, each
     relation with its extractor name, to ``doc._.kg_candidates``."""
@@ -547,10 +562,8 @@ class FrameReader:
             raise ValueError(f"{name}: unknown reader {reader!r}; expected one of {', '.join(READERS)}")
         self.name = name
         self.read = READERS[reader]
-        self.ctx = FrameContext(load_ontology(ontology))
-        for ext in ("kg_candidates", "kg_relations"):
-            if not Doc.has_extension(ext):
-                Doc.set_extension(ext, default=None)
+        self.ctx = frame_context(ontology)
+        relation_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         args, text, sentences = frame_view(doc, self.ctx)

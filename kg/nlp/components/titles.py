@@ -3,7 +3,6 @@ with no organisation (the organisation the text is about), ``時任/前`` for a 
 role, ``任命 PERSON 為 TITLE``, and ``PERSON 出任/接任/卸任/是 ORG (的) TITLE``."""
 from __future__ import annotations
 
-import re
 
 from ..text import find_words
 from .frames import DATE, FrameContext, Sentence

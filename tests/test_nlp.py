@@ -32,7 +32,10 @@ def test_nlp_products_from_shape_and_context(run_text, text, product):
 
 
 @pytest.mark.parametrize("text", ["2025年營收120.5億元", "全球40個區域", "市場份額達12.3%", "採用5nm製程", "第Q2季度",
-                                  "星河科技(688999.SH)公告", "年產能達30GWh", "2025H1業績", "據Omdia2022年數據"])
+                                  "星河科技(688999.SH)公告", "年產能達30GWh", "2025H1業績", "據Omdia2022年數據",
+                                  # a verb, adverb or numeral before a number is no model's name; nor is a count
+                                  "這家成立僅50天的公司", "他將擔任M6項目負責人", "唯一一名80後工程師", "興建一座12吋晶圓廠",
+                                  "星河科技（2330-TW）股價", "極光科技15周年發布會"])
 def test_nlp_products_leave_numbers_alone(run_text, text):
     assert not [e for e in run_text(text).ents if e.label_ == "PRODUCT"]
 

@@ -88,6 +88,9 @@ def s(text):
     ("聯電是格芯的主要競爭對手。", {("聯電", "competitorOf", "格芯")}),
     # a shared role (聯席); a title two sentences after the organisation it belongs to
     ("騰訊投資了索尼新成立的子公司星河科技。", {("星河科技", "subsidiaryOf", "索尼")}),
+    # modifiers of the noun between owner and owned: a stake, a place
+    ("星河科技間接全資持股子公司北辰科技完成增資。", {("北辰科技", "subsidiaryOf", "星河科技")}),
+    ("星河科技宣布，旗下日本子公司北辰精密將擴產。", {("北辰精密", "subsidiaryOf", "星河科技")}),
     # orders and supply chains: the customer named right before the noun, the supplier the subject
     ("立訊精密拿下蘋果大單，並打入特斯拉供應鏈。", {("蘋果", "suppliedBy", "立訊精密"), ("特斯拉", "suppliedBy", "立訊精密")}),
     ("廣達近期接獲微軟AI伺服器訂單。", {("微軟", "suppliedBy", "廣達")}),

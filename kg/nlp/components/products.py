@@ -33,12 +33,14 @@ _CODE = re.compile(r"(?<![A-Za-z0-9\-.])(?=[A-Za-z0-9\-.]*[A-Za-z])(?=[A-Za-z0-9
                    + _SUFFIX + r"(?![A-Za-z0-9])")
 _WORDS = re.compile(r"(?<![A-Za-z0-9\-])((?:[A-Z][A-Za-z\-]*\s){1,3})([A-Z]{0,2}\d{1,4}[A-Za-z]{0,2})" + _SUFFIX
                     + r"(?![A-Za-z0-9])")
-_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}[QH][1-4]|\d{4,6}\.(?:SZ|SH|HK|TW|KS|BJ)|[A-Z]{3,}(?:19|20)\d{2}|\d+(?:\.\d+)?(?:gwh|mwh|kwh)|\d{1,2}[A-Z]|\d+(?:\.\d+)?(?:bn|mn|tn)|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
+_NOT_PRODUCT = re.compile(r"(?i)^(Q[1-4]|H[12]|FY\d+|\d{4}[QH][1-4]|\d{4,6}[.\-](?:SZ|SH|HK|TW|KS|BJ|T|US)|.+\s(?:19|20)\d{2}|[A-Z]{3,}(?:19|20)\d{2}|\d+(?:\.\d+)?(?:gwh|mwh|kwh)|\d{1,2}[A-Z]|\d+(?:\.\d+)?(?:bn|mn|tn)|\d+(?:nm|gb|tb|mb|kb|g|k|m|b|w|kw|gw|mw|"
                           r"ghz|mhz|tops|mah|km|kg|mm|cm|s|x|p|k|v|th|st|nd|rd|h)|\d+(?:\.\d+)+|[A-Z]?\d+[-.]\d+)$")
 # "16-year", "7-nanometer", "5G-capable": a measure or a quality written with a hyphen, no name
 _HYPHEN_ADJECTIVE = re.compile(r"\d+(?:-[a-z]+)+|[A-Za-z0-9]+-[a-z]{4,}")
+# what follows a number that measures or counts (50天, 13輛, 15周年, 12吋, 2025 財年): no model name
+_MEASURE = "%％年月日天号號亿億万萬千百个個家款元美港台倍财財期季周週次名位人只项項条條吋寸后後辆輛部座级級届屆多余餘几幾"
 _CJK_MODEL = re.compile(r"([\u4e00-\u9fff]{2,8})(\d{2,5}[A-Za-z]{0,2}|\d[A-Za-z]{1,2}|\d{1,2}(?=至尊版|旗舰版|旗艦版|标准版|標準版|青春版))"
-                        r"(?![A-Za-z\d%％年月日号號亿億万萬个個家款元美港台倍财財期季周次名位人只项項条條]|\.\d|,\d{3})")
+                        r"(?![A-Za-z\d" + _MEASURE + r"]|\.\d|,\d{3})")
 _EDITION = r"(?:\s?(?:Pro\+?|Max|Ultra|Plus|mini|Mini|Lite|Air|SE|GT|Turbo|Flash|Preview|App|至尊版|旗舰版|旗艦版|标准版|標準版|青春版|Pro版))"
 _VERSION = re.compile(r"(?:\s?(?:[A-Za-z]{0,3}-?\d[\dA-Za-z\-.]*|V\d[\d.]*)" + _EDITION + r"*|" + _EDITION + r"+)(?![A-Za-z0-9])")
 _QUOTED = re.compile(r"\s*[「“\"]([^」”\"]{1,12})[」”\"]")
@@ -47,6 +49,9 @@ _BRAND_MODEL = re.compile(r"\s?(?:[A-Za-z]{1,3}\d{1,4}[A-Za-z]?|\d{1,4}[A-Za-z]{
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Z]")
 _STOP_CHARS = set("的了在和与與及或等将將把被对對为為从從向以于於也都而且并並是年月日季、，,。；;：:（）()「」 ")
 _MAX_PREFIX = 4
+# word classes that never end a product's name (the segmenter's tags): verbs, adverbs, numerals and
+# measure words, pronouns, prepositions, conjunctions, particles, adjectives (担任 + M6, 成立仅 + 50, 一座 + 12)
+_NOT_NAME_TAGS = {"v", "vn", "vd", "d", "m", "q", "mq", "r", "p", "c", "u", "uj", "ul", "uz", "ud", "a", "ad", "b", "f"}
 
 
 class ProductRecogniser:
@@ -101,13 +106,22 @@ class ProductRecogniser:
     def _ok_name(self, word: str) -> bool:
         return len(word) >= 2 and word.lower() not in self.generic and not word.isdigit()
 
-    def _name_before(self, text: str, start: int, floor: int) -> int:
-        """Where a Chinese name written right before ``start`` begins (``start`` if there is none)."""
+    def _name_before(self, text: str, start: int, floor: int, word_end: dict | None = None) -> int:
+        """Where a Chinese name written right before ``start`` begins (``start`` if there is none).
+
+        ``word_end`` maps a word's end to its (start, tag) as the segmenter cut the text: a prefix
+        that ends in a word of two or more characters of a class no name ends in (a verb, an
+        adverb, a numeral …) is not a name."""
         j = start
         while j > floor and start - j < _MAX_PREFIX and "\u4e00" <= text[j - 1] <= "\u9fff" \
                 and text[j - 1] not in _STOP_CHARS and not text.endswith(self.barriers, 0, j):
             j -= 1
-        return j if start - j >= 2 and text[j:start] not in self.not_names else start
+        if start - j < 2 or text[j:start] in self.not_names:
+            return start
+        last = (word_end or {}).get(start)
+        if last and start - last[0] >= 2 and last[0] >= j and last[1] in _NOT_NAME_TAGS:
+            return start
+        return j
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -120,10 +134,12 @@ class ProductRecogniser:
             for i in range(s.end_char, min(len(text), s.end_char + _MAX_PREFIX + 1)):
                 floor_at[i] = max(floor_at.get(i, 0), s.end_char)
         family_end = {s.end_char: s for s in known if s.label_ == "PRODUCT"}
+        words = tagged_words(doc)
+        word_end = {we: (ws, tag) for ws, we, _, tag in words}
         for m in _CODE.finditer(text):
             if self._ok_code(m.group(), text, m.start()):
                 fam = family_end.get(m.start())
-                start = fam.start_char if fam else self._name_before(text, m.start(), floor_at.get(m.start(), 0))
+                start = fam.start_char if fam else self._name_before(text, m.start(), floor_at.get(m.start(), 0), word_end)
                 found[(start, m.end())] = None
         for m in _WORDS.finditer(text):
             if self._ok_code(m.group(), text, m.start()):
@@ -132,7 +148,7 @@ class ProductRecogniser:
                 found[(m.start(), m.end() + (t.end() if t and t.group().strip().lower() not in self.generic else 0))] = None
         for m in _CJK_MODEL.finditer(text):
             digits_at = m.start(2)
-            start = self._name_before(text, digits_at, max(m.start(1), floor_at.get(digits_at, 0)))
+            start = self._name_before(text, digits_at, max(m.start(1), floor_at.get(digits_at, 0)), word_end)
             if start == digits_at:
                 continue
             after = text[m.end():m.end() + 6]
@@ -159,7 +175,7 @@ class ProductRecogniser:
                     continue
             if s.label_ == "ORG":
                 m = _BARE_NUMBER.match(text, s.end_char)
-                if m and not re.match(r"[\d%％年月日号號亿億万萬个個家元]|[.,]\d", text[m.end():m.end() + 2]):
+                if m and not re.match(r"\s?[\d" + _MEASURE + r"]|[.,]\d", text[m.end():m.end() + 3]):
                     found[(s.start_char, m.end())] = None
         for ds, de, _ in find_words(text, self.descriptors):
             q = _QUOTED.match(text, de)  # AI助手「星語」
@@ -168,7 +184,6 @@ class ProductRecogniser:
             m = _LATIN_NAME.match(text, de)
             if m and self._ok_name(m.group()) and not any(a <= m.start() < b for a, b in found):
                 found[(m.start(), m.end())] = None
-        words = tagged_words(doc)
         for hs, he, _ in find_words(text, self.heads):
             j = hs
             while j > 0 and text[j - 1] == " ":

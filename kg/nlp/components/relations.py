@@ -275,9 +275,18 @@ def read_possession(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sen
     for ts, te, w in ctx.triggers(text, words, sent.start, sent.end, sent):
         owner = [u for u in sent.units if u.end <= ts and ts - u.end <= 1]
         folded = False
-        # "旗下的B", "旗下子品牌B": a few descriptive words may stand between
+        # "旗下的B", "旗下子品牌B", "子公司日本B": a few descriptive words (a place among them) may stand between
+        takes = {f.property for f in frames if w in f.words}
         owned = [u for u in sent.units if ctx.start_of(sent, u) >= te and ctx.start_of(sent, u) - te <= 6
-                 and not re.search(r"[，,；;。、和与與及]", text[te:ctx.start_of(sent, u)])][:1]
+                 and not re.search(r"[，,；;。、和与與及]", text[te:ctx.start_of(sent, u)])
+                 and any(ctx.onto.accepts(p, "subject", u.cls) for p in takes)][:1]
+        if not owner and len(w) > 1:  # "A間接全資持股子公司B", "A旗下日本子公司B": modifiers of the noun between
+            near = [u for u in sent.units if u.end <= ts and 0 < ts - u.end <= 6 and u.label != "ANAPHOR"
+                    and not re.search(r"[，,；;。、和与與及的是為为]|\s", text[u.end:ts])
+                    and any(ctx.onto.accepts(p, "object", u.cls) for p in takes)][-1:]
+            between = [v for v in sent.units if near and near[0].end <= v.start and v.end <= ts]
+            if near and owned and all(v.cls == "Place" or ctx.onto.top_class(v.cls) == "Place" for v in between):
+                owner = near
         for u in sent.units:  # "OpenAI的GPT-5": the maker was folded into its product
             brand = sent.brands.get(u.start)
             if brand is not None and brand.end <= ts and te <= u.start and u.start - te <= 1:

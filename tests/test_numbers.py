@@ -30,6 +30,9 @@ def test_numbers_parse(text, value):
     ("增長26%", 0.26, "percent", "ratio"),
     ("交付26萬輛", 260_000, "count", "vehicle"),
     ("營收新台幣9,337億元", 933_700_000_000, "money", "TWD"),
+    # English may describe what it counts between the number and the unit word
+    ("sold 412,305 battery electric vehicles", 412_305, "count", "vehicle"),
+    ("shipped 3.2 million smartphones", 3_200_000, "count", "unit"),
 ])
 def test_numbers_quantities(units, text, value, kind, unit):
     from kg.normalise import same_length_convert
@@ -38,6 +41,12 @@ def test_numbers_quantities(units, text, value, kind, unit):
     assert len(qs) == 1
     assert qs[0].value == pytest.approx(value)
     assert (qs[0].kind, qs[0].unit) == (kind, unit)
+
+
+@pytest.mark.parametrize("text", ["spent $3 billion on the cars", "3 billion of the vehicles"])
+def test_numbers_describing_words_are_no_function_words(units, text):
+    """A count's describing words never run across a preposition or an article."""
+    assert all(q.kind != "count" for q in find_quantities(text, *units))
 
 
 def test_numbers_ranges_are_midpoints_with_bounds(units):

@@ -121,11 +121,13 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
             continue
         code = currencies.get(m.group(1) or m.group(6) or "")
         out.append(Quantity(m.start(), m.end(), value, "money" if code else "number", code or ""))
-    money = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*({_MAG})?\s*(?:({cur})|({cnt}))?")
+    # English may put a few describing words between a count and its unit: "526,409 battery electric vehicles"
+    described = r"(?:(?!(?:in|of|the|a|an|to|from|and|or|at|by|for|with|per|than|over|under)\b)[A-Za-z][A-Za-z\-]*\s+){0,3}"
+    money = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*({_MAG})?\s*(?:({cur})|(?<=[\d\s])(?={described}(?:{cnt})\b){described}({cnt})|({cnt}))?")
     for m in money.finditer(text, start, end):
         if any(q.start <= m.start() < q.end for q in out):
             continue
-        num, mag, cur_before, cur_after, unit = m.group(2), m.group(3), m.group(1), m.group(4), m.group(5)
+        num, mag, cur_before, cur_after, unit = m.group(2), m.group(3), m.group(1), m.group(4), m.group(5) or m.group(6)
         if any(q.start <= m.start(2) < q.end for q in out):
             continue
         if not (cur_before or cur_after or unit or mag):

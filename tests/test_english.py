@@ -65,6 +65,12 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     ("US chipmaker Nvidia reported results.", ("Nvidia", "headquarteredIn", "US")),   # a place as descriptor
     ("Shenzhen-based BYD reported results.", ("BYD", "headquarteredIn", "Shenzhen")),
     ("Foxconn will build a plant in India.", ("Foxconn", "operatesIn", "India")),     # the object's in-phrase
+    # a verb's noun takes its possessor as subject, "its" the organisation named before it
+    ("Northwind Group announced its purchase of Bluefield Labs.", ("Northwind Group", "acquired", "Bluefield Labs")),
+    ("Microsoft's acquisition of LinkedIn closed in December.", ("Microsoft", "acquired", "LinkedIn")),
+    ("Samsung raised its stake in Rainbow Robotics.", ("Samsung", "investedIn", "Rainbow Robotics")),
+    # an infinitive takes the subject of the verb it completes, in the passive too
+    ("Bluefield Labs agreed to be acquired by Northwind Group.", ("Northwind Group", "acquired", "Bluefield Labs")),
 ])
 def test_english_dependency_and_place_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
@@ -80,6 +86,12 @@ def test_english_dependency_and_place_readers(nlp_en, text, expected):
 def test_english_possessive_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
     assert expected in rels, rels
+
+
+def test_english_possessive_of_an_event_noun_is_no_ownership(nlp_en):
+    """``Y's acquisition of X``: X is bought by Y, not named as Y's unit."""
+    rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en("Microsoft's acquisition of LinkedIn closed in December.")._.kg_relations}
+    assert ("LinkedIn", "subsidiaryOf", "Microsoft") not in rels
 
 
 def _facts(doc):

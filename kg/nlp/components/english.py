@@ -75,6 +75,14 @@ class EnglishReader:
                 out.append(hit)
         return out
 
+    def _pronoun(self, args: list[Arg], starts: list[int], token) -> list[Arg]:
+        """``its``, ``their`` as a possessor: the nearest organisation named before it in its sentence."""
+        if token.lower_ not in ("its", "their"):
+            return []
+        before = [a for a in args[:bisect_left(starts, token.idx)]
+                  if a.end <= token.idx and a.start >= token.sent.start_char and self.onto.top_class(a.cls) == "Organization"]
+        return before[-1:]
+
     @staticmethod
     def _sentence_of(sents: list[tuple[int, int]], starts: list[int], token) -> tuple[int, int]:
         """The kg sentence (``sentence_spans``) holding a token; spaCy's own when none does."""
@@ -98,12 +106,20 @@ class EnglishReader:
             if t.pos_ not in ("VERB", "AUX", "NOUN"):
                 continue
             lemma = t.lemma_.lower() if t.lemma_ else t.lower_
+            noun = t.pos_ == "NOUN"
             subj = [c for c in t.children if c.dep_ in _SUBJECTS]
             passive = [c for c in t.children if c.dep_ in _PASSIVE]
             if t.dep_ in ("acl", "relcl") and not subj and not passive:  # "Zeekr, backed by Geely": the noun it modifies
                 (passive if t.tag_ == "VBN" else subj).append(t.head)
+            if t.dep_ == "xcomp" and not subj and not passive:  # "X agreed to be acquired by Y", "X plans to buy Y"
+                heads = [c for c in t.head.children if c.dep_ in _SUBJECTS | _PASSIVE]
+                (passive if any(c.dep_ == "auxpass" for c in t.children) else subj).extend(heads)
+            if noun:  # "Y's acquisition of X", "its stake in X": the possessor is the verb's subject
+                subj = [c for c in t.children if c.dep_ == "poss"] or subj
             preps = {c.lower_: c for c in t.children if c.dep_ in ("prep", "agent", "prt")}
             for prep, frames in self.frames.get(lemma, {}).items():
+                if noun and not prep:  # a noun takes its object with "of": "the purchase of X"
+                    prep = "of"
                 if prep:
                     p = preps.get(prep)
                     if p is None:
@@ -118,7 +134,7 @@ class EnglishReader:
                     left_tokens = [g for g in agent.children if g.dep_ == "pobj"] if agent is not None else []
                     if not prep:
                         objs = passive
-                left = [a for tok in left_tokens for a in self._arg_of(args, starts, tok)]
+                left = [a for tok in left_tokens for a in (self._arg_of(args, starts, tok) or self._pronoun(args, starts, tok))]
                 right = [a for tok in objs for a in self._arg_of(args, starts, tok)]
                 if not left or not right:
                     continue
@@ -166,6 +182,8 @@ class EnglishReader:
             words, named = [], None
             for u in doc[t.i + 1:t.i + 6]:
                 named = self._at(args, starts, u.idx)
+                if named is None and u.pos_ == "ADP":  # "Y's acquisition of X": a phrase of its own, not Y's X
+                    break
                 if named is not None or not (u.is_lower or u.is_digit or u.is_punct and u.text == "-"):
                     break
                 words.append(u)

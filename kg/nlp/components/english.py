@@ -153,6 +153,34 @@ class EnglishReader:
                     sent = self._sentence_of(sents, sent_starts, t)
                     self._emit(out, orgs, "operatesIn", places, None, sent, "kg.dep.v1")
 
+    def _listed(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        """``X's investors include A, B and C``, ``Its customers are A and B``: a relational noun (the noun
+        frames) as the subject of ``include`` or ``be``, the names after it listed. The other side is the
+        noun's possessor, or with none ("Other investors include …") the organisation named last before
+        the sentence."""
+        starts = [a.start for a in args]
+        sent_starts = [s for s, _ in sents]
+        for t in doc:
+            if t.lemma_.lower() not in ("include", "be", "comprise") or t.pos_ not in ("VERB", "AUX"):
+                continue
+            subj = [c for c in t.children if c.dep_ == "nsubj" and c.lower_ in self.nouns]
+            objs = [c for c in t.children if c.dep_ in ("dobj", "attr")]
+            if not subj or not objs:
+                continue
+            frame = self.nouns[subj[0].lower_]
+            listed = [a for tok in objs for a in self._arg_of(args, starts, tok)]
+            poss = [c for c in subj[0].children if c.dep_ == "poss"]
+            other = [a for tok in poss for a in (self._arg_of(args, starts, tok) or self._pronoun(args, starts, tok))]
+            if not poss:
+                sent_start = t.sent.start_char
+                before = [a for a in args[:bisect_left(starts, sent_start)] if self.onto.top_class(a.cls) == "Organization"]
+                other = before[-1:]
+            if not listed or not other:
+                continue
+            sent = self._sentence_of(sents, sent_starts, t)
+            subjects, objects = (listed, other) if frame.left == "subject" else (other, listed)
+            self._emit(out, subjects, frame.property, objects, frame, sent, "kg.dep.v1")
+
     def _places(self, text: str, args: list[Arg], sents, out) -> None:
         starts = [a.start for a in args]
         for ss, se in sents:
@@ -209,6 +237,7 @@ class EnglishReader:
         self._verbs(doc, args, sents, out)
         self._places(doc.text, args, sents, out)
         self._possessives(doc, args, sents, out)
+        self._listed(doc, args, sents, out)
         add_candidates(doc, out)
         return doc
 

@@ -7,14 +7,22 @@ dropped, as are spans that hold no capital letter or digit ("the company"), sinc
 written with one. A PERSON that ends in a word companies end in (``org_name_tail`` in
 ``ontology/lexicon.tsv``: ``Systems``, ``Motors``, ``Labs``) is an ORG, and so is a place or person
 written right after a company's descriptor noun (``en_org_head``: ``internet giant Naver``).
+A span that is an amount (``NT$567.8 billion``, ``$3bn``: a number, currency signs and magnitude
+words only) is no name, whatever label it was given.
 """
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 __all__ = ["EnglishLabels"]
 
+# an amount: currency letters or signs, a number, a magnitude ("NT$567.8 billion", "US$3bn", "RMB 2.4 trillion")
+_AMOUNT = re.compile(r"(?:(?:[A-Z]{0,3}\s?[$€£¥]\s?|(?:RMB|CNY|USD|HKD|NTD|TWD|INR|Rs\.?|EUR|JPY|KRW|SGD|MYR)\s?)\d[\d,.]*"
+                     r"\s?(?:k|m|mn|bn|b|tn|million|billion|trillion|crore|lakh)?|\d[\d,.]*\s?(?:million|billion|trillion|bn|mn|tn|crore|lakh)?)",
+                     re.IGNORECASE)
 KEEP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "PRODUCT": "PRODUCT", "FAC": "LOC"}
 
 
@@ -32,7 +40,7 @@ class EnglishLabels:
         keep = []
         for ent in doc.ents:
             label = KEEP.get(ent.label_)
-            if label is None or not any(c.isupper() or c.isdigit() for c in ent.text):
+            if label is None or not any(c.isupper() or c.isdigit() for c in ent.text) or _AMOUNT.fullmatch(ent.text):
                 continue
             start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start  # "the Nikkei"
             end = ent.end - 1 if ent.end - start > 1 and ent[-1].tag_ == "POS" else ent.end  # "Northwind's": the name

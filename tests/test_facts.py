@@ -18,6 +18,10 @@ def facts(doc):
     ("2025年上半年，星河科技以12.3%的份額位居第三。", {("星河科技", "marketShare", 0.123, "ratio", "2025-H1")}),
     ("台積電第三季營收新台幣九千三百億元。", {("台積電", "revenue", 930_000_000_000, "TWD", "Q3")}),
     ("比亞迪2025年上半年交付量達到214萬輛。", {("比亞迪", "deliveries", 2_140_000, "vehicle", "2025-H1")}),
+    # the shares of the others, in brackets after their names or after 佔/占比, carry the clause's metric
+    ("2024年，星河科技拿下20%市場份額，僅次於極光科技(41%)和天穹科技(23%)。",
+     {("極光科技", "marketShare", 0.41, "ratio", "2024"), ("天穹科技", "marketShare", 0.23, "ratio", "2024")}),
+    ("星河科技以48%的市場份額領先；其次極光科技佔比16.4%。", {("極光科技", "marketShare", 0.164, "ratio", None)}),
 ])
 def test_facts_read(run_text, text, expected):
     from kg.normalise import same_length_convert

@@ -22,6 +22,8 @@ def facts(doc):
     ("2024年，星河科技拿下20%市場份額，僅次於極光科技(41%)和天穹科技(23%)。",
      {("極光科技", "marketShare", 0.41, "ratio", "2024"), ("天穹科技", "marketShare", 0.23, "ratio", "2024")}),
     ("星河科技以48%的市場份額領先；其次極光科技佔比16.4%。", {("極光科技", "marketShare", 0.164, "ratio", None)}),
+    # an amount with no currency right after a money metric: in the currency the text last named
+    ("星河科技2024年營收12億美元，2025年營收為15億。", {("星河科技", "revenue", 1_500_000_000, "USD", "2025")}),
 ])
 def test_facts_read(run_text, text, expected):
     from kg.normalise import same_length_convert
@@ -29,6 +31,10 @@ def test_facts_read(run_text, text, expected):
     got = facts(run_text(text))
     want = {(same_length_convert(a), *rest) for a, *rest in expected}
     assert want <= got
+
+
+def test_facts_a_bare_number_is_no_amount_without_a_money_metric(run_text):
+    assert not run_text("星河科技擁有員工1.2萬人，用戶達3億。")._.kg_facts
 
 
 def test_facts_series_spread_over_period_range(run_text):

@@ -28,6 +28,8 @@ from .relations import doc_args
 __all__ = ["FoundFact", "FactExtractor", "make_facts"]
 
 MAX_METRIC_GAP = 60
+_CJK_MAGNITUDE = re.compile(r"[億亿萬万兆]")
+_COPULA_TAIL = re.compile(r"(?:為|为|達|达|是|約|约|近|超過|超过|逾)?\s*$")
 _CLAUSE = re.compile(r"[，,；;：:]")
 def _clause_start(text: str, ss: int, at: int) -> int:
     """Where the clause holding offset ``at`` begins (its sentence starts at ``ss``)."""
@@ -244,6 +246,17 @@ class FactExtractor:
         return q.kind == "percent" and nxt is not None and nxt.kind == "count" and nxt.start - q.end <= 12 \
             and not _CLAUSE.search(text, q.end, nxt.start)
 
+    def _bare_money(self, text: str, ss: int, q: Quantity, currency: str) -> Quantity | None:
+        """``淨收入10462億``: a number with a Chinese magnitude right after a money metric word (a copula or
+        an approximation between at most) is an amount in the currency the text last named."""
+        if not _CJK_MAGNITUDE.search(text, q.start, q.end):
+            return None
+        head = _COPULA_TAIL.sub("", text[max(ss, q.start - 16):q.start])
+        for word, metric in self.metric_words.items():
+            if head.endswith(word) and self.onto.metrics[metric]["kind"] == "money":
+                return Quantity(q.start, q.end, q.value, "money", currency)
+        return None
+
     def _forecast(self, text: str, ss: int, q: Quantity) -> bool:
         """A forecast word (``forecast`` in ``ontology/lexicon.tsv``) in the figure's clause, before it."""
         return bool(self.forecasts) and bool(find_words(text, self.forecasts, _clause_start(text, ss, q.start), q.start))
@@ -376,6 +389,7 @@ class FactExtractor:
         doc_year = int(doc.user_data["kg_date"][:4]) if doc.user_data.get("kg_date") else None
         out: list[FoundFact] = []
         prev_topic: Arg | None = None
+        last_currency = "CNY"  # the currency the text last named: an amount written without one is in it
         last_period: str | None = None
         last_dated: Period | None = None  # the dated period the text last named: a quarter without a year is of its year
         last_part: str | None = None  # the part of a year the text last named ("2024年同期": that part of 2024)
@@ -395,7 +409,12 @@ class FactExtractor:
             sentence_metric = None
             for i, q in enumerate(quantities):
                 if q.kind == "number":
-                    continue
+                    q = self._bare_money(text, ss, q, last_currency)
+                    if q is None:
+                        continue
+                    quantities[i] = q
+                elif q.kind == "money":
+                    last_currency = q.unit
                 glued = any(self.glue.fullmatch(text[a.end:q.start]) for a in sargs if a.end <= q.start)
                 mk = self._metric_for(text, ss, q, wide=glued or i in owners or i in series)
                 trailing = self._trailing_change(text, q, se)

@@ -33,6 +33,11 @@ def test_facts_read(run_text, text, expected):
     assert want <= got
 
 
+@pytest.mark.parametrize("text", ["自2020年以來，星河科技累計淨虧損近40億元。", "星河科技成立至今累計融資超過5億元。"])
+def test_facts_running_totals_are_no_facts(run_text, text):
+    assert not run_text(text)._.kg_facts
+
+
 def test_facts_a_bare_number_is_no_amount_without_a_money_metric(run_text):
     assert not run_text("星河科技擁有員工1.2萬人，用戶達3億。")._.kg_facts
 

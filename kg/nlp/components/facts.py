@@ -155,6 +155,7 @@ class FactExtractor:
         self.other_measures = tuple(onto.lexicon.get("other_measure", ()))
         self.unit_sales = tuple(onto.lexicon.get("unit_sales_word", ()))
         self.forecasts = tuple(onto.lexicon.get("forecast", ()))
+        self.cumulative = tuple(onto.lexicon.get("cumulative", ()))
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
         self.non = tuple(onto.lexicon.get("non_prefix", ()))
@@ -256,6 +257,13 @@ class FactExtractor:
             if head.endswith(word) and self.onto.metrics[metric]["kind"] == "money":
                 return Quantity(q.start, q.end, q.value, "money", currency)
         return None
+
+    def _cumulative(self, text: str, ss: int, se: int, q: Quantity) -> bool:
+        """A total over the years (``累計``, ``to date``; ``cumulative`` in ``ontology/lexicon.tsv``) in the
+        figure's clause: no figure of a period."""
+        end = _CLAUSE.search(text, q.end, se)
+        return bool(self.cumulative) and bool(find_words(text, self.cumulative, _clause_start(text, ss, q.start),
+                                                         end.start() if end else se))
 
     def _forecast(self, text: str, ss: int, q: Quantity) -> bool:
         """A forecast word (``forecast`` in ``ontology/lexicon.tsv``) in the figure's clause, before it."""
@@ -443,6 +451,8 @@ class FactExtractor:
                     continue  # "at a $45bn valuation": the amount is of a measure that is none of the metrics
                 if self._forecast(text, ss, q):
                     continue  # "預計全年營收…", "expects revenue of …": a forecast, not a reported figure
+                if self._cumulative(text, ss, se, q):
+                    continue  # "累計收入超過1億元", "has raised $220 million to date": a running total
                 if not glued and self.comparison is not None and self.comparison.search(text, anchor, max(anchor, q.start)):
                     continue  # a figure given for comparison, of no named entity
                 if self._counted_sales(text, anchor, q, quantities, i):

@@ -38,6 +38,12 @@ def test_facts_running_totals_are_no_facts(run_text, text):
     assert not run_text(text)._.kg_facts
 
 
+def test_facts_topic_is_the_unit_not_its_owner(run_text):
+    """``A旗下B公佈…``: the figures of the sentences after are B's."""
+    doc = run_text("星河科技旗下極光科技公佈半年業績。期內淨利潤為3.2億元。")
+    assert {(f.subject.text, f.metric) for f in doc._.kg_facts} == {("极光科技", "netProfit")}
+
+
 def test_facts_a_bare_number_is_no_amount_without_a_money_metric(run_text):
     assert not run_text("星河科技擁有員工1.2萬人，用戶達3億。")._.kg_facts
 

@@ -156,6 +156,8 @@ class FactExtractor:
         self.unit_sales = tuple(onto.lexicon.get("unit_sales_word", ()))
         self.forecasts = tuple(onto.lexicon.get("forecast", ()))
         self.cumulative = tuple(onto.lexicon.get("cumulative", ()))
+        self.possession = "|".join(sorted({re.escape(w) for f in onto.frames_of("possession") for w in f.words
+                                           if not w.isascii()}, key=len, reverse=True)) or "(?!)"
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
         self.non = tuple(onto.lexicon.get("non_prefix", ()))
@@ -491,7 +493,10 @@ class FactExtractor:
                 for who in shared.get(i, [subject]):
                     out.append(FoundFact(who, metric, value, q.unit, period, (ss, se), (q.start, q.end), market,
                                          basis, approx))
-            firsts = [a for a in sargs if a.label == "ORG" and not self._is_source(text, a)]
+            # the sentence's first organisation is its topic, unless it is named as another's owner or unit
+            # ("阿里巴巴旗下阿里健康公佈…", "HKTVmall母企X公佈…": the one after the possession word)
+            firsts = [a for a in sargs if a.label == "ORG" and not self._is_source(text, a)
+                      and not re.match(r"\s*(?:[(（][^)）]{1,12}[)）])?\s*(?:" + self.possession + ")", text[a.end:a.end + 20])]
             if firsts:
                 prev_topic = firsts[0]
             # the period the text reports on (not a "2024年同期" it compares with)

@@ -73,6 +73,13 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     ("Bluefield Labs agreed to be acquired by Northwind Group.", ("Northwind Group", "acquired", "Bluefield Labs")),
     # a relational noun that includes a list; with no possessor, the organisation named before
     ("Mistral AI raised new money. Other investors include Salesforce and Nvidia.", ("Nvidia", "investedIn", "Mistral AI")),
+    # a participle takes the subject of the clause it hangs on
+    ("Backed by Tencent and Alibaba, Moonshot raised more money.", ("Tencent", "investedIn", "Moonshot")),
+    ("Mistral grew fast, competing with OpenAI.", ("Mistral", "competitorOf", "OpenAI")),
+    # the leader of a round invested in the company that raised it
+    ("Mistral raised new money in 2024, led by General Catalyst.", ("General Catalyst", "investedIn", "Mistral")),
+    ("Boston-Power raised new money. The Series D round was led by Foundation Asset Management.",
+     ("Foundation Asset Management", "investedIn", "Boston-Power")),
 ])
 def test_english_dependency_and_place_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}

@@ -50,6 +50,8 @@ class EnglishReader:
             if f.left == "object":
                 owned.setdefault(f.property, f)
         self.owned = list(owned.values())
+        self.round_words = {w.lower() for w in self.onto.lexicon.get("funding_round", ()) if w.isascii()}
+        self.lead_frame = next((f for f in self.onto.frames_of("dep") if f.property == "investedIn"), None)
         heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
         self.descriptor = re.compile(r"(?:'s|’s|-based)?\s+(?:[a-z][a-z-]*\s+){0,3}(?:" +
                                      "|".join(map(re.escape, heads)) + r")s?\s+$") if heads else None
@@ -114,6 +116,10 @@ class EnglishReader:
             if t.dep_ == "xcomp" and not subj and not passive:  # "X agreed to be acquired by Y", "X plans to buy Y"
                 heads = [c for c in t.head.children if c.dep_ in _SUBJECTS | _PASSIVE]
                 (passive if any(c.dep_ == "auxpass" for c in t.children) else subj).extend(heads)
+            if t.dep_ == "advcl" and t.tag_ in ("VBN", "VBG") and not subj and not passive:
+                # "Backed by Y, X raised …", "X grew fast, competing with Y": the participle's subject is the clause's
+                heads = [c for c in t.head.children if c.dep_ in _SUBJECTS]
+                (passive if t.tag_ == "VBN" else subj).extend(heads)
             if noun:  # "Y's acquisition of X", "its stake in X": the possessor is the verb's subject
                 subj = [c for c in t.children if c.dep_ == "poss"] or subj
             preps = {c.lower_: c for c in t.children if c.dep_ in ("prep", "agent", "prt")}
@@ -181,6 +187,34 @@ class EnglishReader:
             subjects, objects = (listed, other) if frame.left == "subject" else (other, listed)
             self._emit(out, subjects, frame.property, objects, frame, sent, "kg.dep.v1")
 
+    def _led_rounds(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        """``The round was led by Y``, ``X raised $600 million, led by Y``: the leader of a funding round
+        (``funding_round`` in ``ontology/lexicon.tsv``) invested in the company that raised it: the subject of
+        the verb the participle hangs on, or the organisation named last before the round."""
+        frame = self.lead_frame
+        if frame is None:
+            return
+        starts = [a.start for a in args]
+        sent_starts = [s for s, _ in sents]
+        for t in doc:
+            if t.lemma_.lower() != "lead" or t.tag_ != "VBN":
+                continue
+            agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            leaders = [a for tok in agent for a in self._arg_of(args, starts, tok)]
+            if not leaders:
+                continue
+            rounds = [c for c in t.children if c.dep_ == "nsubjpass" and c.lower_ in self.round_words]
+            if t.dep_ in ("advcl", "acl") and t.head.lemma_.lower() in ("raise", "secure", "close", "complete", "get"):
+                raised = [a for c in t.head.children if c.dep_ in _SUBJECTS for a in self._arg_of(args, starts, c)]
+            elif rounds or (t.dep_ == "acl" and t.head.lower_ in self.round_words):
+                anchor = (rounds[0] if rounds else t.head).idx
+                raised = [a for a in args[:bisect_left(starts, anchor)]
+                          if self.onto.top_class(a.cls) == "Organization" and a not in leaders][-1:]
+            else:
+                continue
+            sent = self._sentence_of(sents, sent_starts, t)
+            self._emit(out, leaders, frame.property, raised, frame, sent, "kg.dep.v1")
+
     def _places(self, text: str, args: list[Arg], sents, out) -> None:
         starts = [a.start for a in args]
         for ss, se in sents:
@@ -238,6 +272,7 @@ class EnglishReader:
         self._places(doc.text, args, sents, out)
         self._possessives(doc, args, sents, out)
         self._listed(doc, args, sents, out)
+        self._led_rounds(doc, args, sents, out)
         add_candidates(doc, out)
         return doc
 

@@ -80,6 +80,11 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     ("Mistral raised new money in 2024, led by General Catalyst.", ("General Catalyst", "investedIn", "Mistral")),
     ("Boston-Power raised new money. The Series D round was led by Foundation Asset Management.",
      ("Foundation Asset Management", "investedIn", "Boston-Power")),
+    # a relational noun in apposition, the other name in its of-phrase
+    ("Wistron, a key supplier of Dell, grew.", ("Dell", "suppliedBy", "Wistron")),
+    ("Foxconn, a primary partner of Apple, will expand in India.", ("Foxconn", "partnerOf", "Apple")),
+    # companies that form a company invested in it; "companies including A, B and C" are A, B and C
+    ("Japanese companies including Toyota, Sony and SoftBank have formed the chipmaker Rapidus.", ("Sony", "investedIn", "Rapidus")),
 ])
 def test_english_dependency_and_place_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}

@@ -75,6 +75,11 @@ class EnglishReader:
                 hit = min(held, key=lambda a: a.start) if held else None
             if hit is not None:
                 out.append(hit)
+            elif t is token:  # "companies including A, B and C", "firms such as A": the names it includes
+                for p in t.children:
+                    if p.dep_ == "prep" and p.lower_ in ("including", "like", "as"):
+                        out += [a for g in p.children if g.dep_ == "pobj"
+                                for u in [g, *g.conjuncts] for a in [self._at(args, starts, u.idx)] if a is not None]
         return out
 
     def _pronoun(self, args: list[Arg], starts: list[int], token) -> list[Arg]:
@@ -187,6 +192,22 @@ class EnglishReader:
             subjects, objects = (listed, other) if frame.left == "subject" else (other, listed)
             self._emit(out, subjects, frame.property, objects, frame, sent, "kg.dep.v1")
 
+    def _appositions(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        """``X, a key supplier of Y``, ``X, the main rival of Y``: a relational noun (the noun frames) in
+        apposition to a name, with the other name in its of-phrase."""
+        starts = [a.start for a in args]
+        sent_starts = [s for s, _ in sents]
+        for t in doc:
+            if t.dep_ != "appos" or t.lower_ not in self.nouns:
+                continue
+            frame = self.nouns[t.lower_]
+            named = self._arg_of(args, starts, t.head)
+            other = [a for p in t.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for g in p.children if g.dep_ == "pobj" for a in self._arg_of(args, starts, g)]
+            if named and other:
+                subjects, objects = (named, other) if frame.left == "subject" else (other, named)
+                self._emit(out, subjects, frame.property, objects, frame, self._sentence_of(sents, sent_starts, t), "kg.dep.v1")
+
     def _led_rounds(self, doc: Doc, args: list[Arg], sents, out) -> None:
         """``The round was led by Y``, ``X raised $600 million, led by Y``: the leader of a funding round
         (``funding_round`` in ``ontology/lexicon.tsv``) invested in the company that raised it: the subject of
@@ -273,6 +294,7 @@ class EnglishReader:
         self._possessives(doc, args, sents, out)
         self._listed(doc, args, sents, out)
         self._led_rounds(doc, args, sents, out)
+        self._appositions(doc, args, sents, out)
         add_candidates(doc, out)
         return doc
 

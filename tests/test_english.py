@@ -85,6 +85,7 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     ("Foxconn, a primary partner of Apple, will expand in India.", ("Foxconn", "partnerOf", "Apple")),
     # companies that form a company invested in it; "companies including A, B and C" are A, B and C
     ("Japanese companies including Toyota, Sony and SoftBank have formed the chipmaker Rapidus.", ("Sony", "investedIn", "Rapidus")),
+    ("Xiaomi overtook Apple to become the second-largest smartphone maker.", ("Xiaomi", "outperforms", "Apple")),
 ])
 def test_english_dependency_and_place_readers(nlp_en, text, expected):
     rels = {(r.subject.text, r.predicate, r.object.text) for r in nlp_en(text)._.kg_relations}

@@ -290,7 +290,8 @@ def train_pairs(examples: list[tuple[list[str], set[str]]], predicates: Sequence
         for i in rng.permutation(len(encoded)):
             r, y = rows[i], encoded[i][1]
             z = W[r].sum(axis=0) + b
-            p = 1.0 / (1.0 + np.exp(-z))
+            with np.errstate(over="ignore"):  # exp(-z) of a very negative score is inf: p is 0, as it should be
+                p = 1.0 / (1.0 + np.exp(-z))
             g = (p - y) * np.where(y > 0, positive_weight, 1.0) * (1.0 if weights is None else weights[i])
             grad = g[None, :] + l2 * W[r]
             G[r] += grad * grad

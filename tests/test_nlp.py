@@ -184,3 +184,17 @@ def test_every_candidate_carries_its_extractor_and_merge_keeps_one_record_a_rela
     assert len(keys) == len(set(keys))
     assert {(r.subject.text, r.predicate, r.object.text) for r in doc._.kg_relations} >= {
         ("周明遠", "chairmanOf", "星河科技"), ("周明遠", "ceoOf", "星河科技")}
+
+
+@pytest.mark.parametrize("text,span,expected", [
+    ("星河雲利潤增長三成", (0, 4), "星河雲"),          # the span's last character begins a metric word (利潤)
+    ("星河互動娛樂事業群推出新遊戲", (0, 6), "星河互動娛樂事業群"),  # a unit word after it closes the name
+])
+def test_nlp_ner_spans_end_where_the_name_does(text, span, expected):
+    from kg.nlp import make_nlp
+
+    nlp = make_nlp("zh", pairs=None, nameness=None)
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(*span, label="news.ORG")]
+    doc = nlp.get_pipe("kg_ner_labels")(doc)
+    assert [e.text for e in doc.ents] == [expected]

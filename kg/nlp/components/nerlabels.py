@@ -9,7 +9,9 @@ the tail is cut off).
 The model reads characters and learnt from Chinese text, so it cuts Latin words it has
 not seen (``Vantag`` of ``Vantage``): a span that starts or ends inside a Latin word is
 widened to the whole word, and one left without a Chinese character or a capital letter
-is dropped. A person must look like one: a common surname first, or a ``·`` between
+is dropped. A unit word written right after an organisation (``事業群``, ``研究院``; ``unit_suffix``)
+closes its name; a span whose last characters begin a metric or trigger word that runs on past it
+(``阿里雲利`` + ``潤``) ends before them. A person must look like one: a common surname first, or a ``·`` between
 transliterated names. The model's products are CLUENER's games; one is kept only as a
 title the text sets in ``《》``.
 """
@@ -48,6 +50,12 @@ class NerLabels:
         self.generic |= {w for f in onto.frames_of("title") for w in f.words} | set(lex.get("generic_org", ()))
         self.tails = tuple(sorted(lex.get("name_tail", ()), key=len, reverse=True))
         self.surnames = set(lex.get("surname", ()))
+        self.unit_suffixes = tuple(sorted(lex.get("unit_suffix", ()), key=len, reverse=True))
+        # words no name ends inside of: metric and trigger words ("阿里雲利" + "潤": the name ends before 利潤)
+        self.across: dict[str, list[str]] = {}  # by first character
+        for w in {w for m in onto.metrics.values() for w in m.get("words", ())} | {w for f in onto.frames for w in f.words}:
+            if len(w) > 1 and _CJK.match(w):
+                self.across.setdefault(w[0], []).append(w)
 
     def _person_like(self, name: str) -> bool:
         return ("·" in name or name[:1] in self.surnames or name[:2] in self.surnames) and \
@@ -90,6 +98,13 @@ class NerLabels:
                 if text.endswith(t, start, end) and end - len(t) > start + 1:
                     end -= len(t)
                     break
+            for k in (1, 2):  # the span's last characters begin a metric or trigger word that runs on past it
+                if end - k >= start + 2 and any(len(w) > k and text.startswith(w, end - k)
+                                                for w in self.across.get(text[end - k], ())):
+                    end -= k
+                    break
+            if label == "ORG":  # "騰訊互動娛樂" + "事業群": the unit word closes the unit's name
+                end += next((len(w) for w in self.unit_suffixes if text.startswith(w, end)), 0)
             span = doc.char_span(start, end, label=label)
             if span is not None and span.text not in self.generic and span.text.lower() not in self.generic:
                 ents.append(span)

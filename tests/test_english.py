@@ -128,6 +128,13 @@ def _facts(doc):
      ("Lenovo", "revenue", 44_000_000, "USD", "2024")),
     ("Toyota's global sales rose 1.4 percent to 4.8 million vehicles in 2024.",     # sales counted in units
      ("Toyota", "salesGrowth", 0.014, "ratio", "2024")),
+    ("Zentrix Labs raised $15M in a Series B round in 2024.",                       # abbreviated magnitudes
+     ("Zentrix Labs", "fundingRaised", 15_000_000, "USD", "2024")),
+    ("Northwind posted net income of $4.6m in 2023.", ("Northwind", "netProfit", 4_600_000, "USD", "2023")),
+    ("Bluefield Motor reported a net profit of 1.8 trillion Korean won in 2024.",   # the currency with its country
+     ("Bluefield Motor", "netProfit", 1_800_000_000_000, "KRW", "2024")),
+    ("Northwind reported a 12.3 percent year-on-year decline in revenue in 2024.",  # a decline is negative growth
+     ("Northwind", "revenueGrowth", -0.123, "ratio", "2024")),
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))

@@ -88,3 +88,10 @@ def test_numbers_multiples_after_a_growth_verb(units):
 def test_numbers_fiscal_quarters_and_nine_months():
     assert [p.label for p in find_periods("2019财年第二季度")] == ["FY2019-Q2"]
     assert [p.label for p in find_periods("2024年前3季")] == ["2024-9M"]
+
+
+def test_a_bare_letter_magnitude_needs_a_currency_before_it():
+    usd = {"$": "USD"}
+    assert [(q.value, q.unit) for q in find_quantities("it raised $250 Mn and then $4.6m", usd, {})] == \
+        [(250_000_000, "USD"), (4_600_000, "USD")]
+    assert find_quantities("a 5m tall tower", usd, {}) == []

@@ -32,7 +32,10 @@ _TENTHS = re.compile(r"(?<![\d一二两兩三四五六七八九十〇○零])([�
                      r"(?![長长员員立功本為为熟交果績绩品型就])")
 _TIMES = re.compile(rf"(增長|增长|成長|成长|增加|上升|提升|升|增|漲|涨|翻)了?\s*(?:近|逾|超過|超过|約|约)?\s*({_NUM})\s*倍")
 _NUM_START = r"(?=[\d〇○零一二两兩三四五六七八九十廿卅卌])"
-_MAG = "|".join(sorted(map(re.escape, _MAGNITUDE), key=len, reverse=True))
+_MAG = "|".join(sorted(map(re.escape, (k for k in _MAGNITUDE if not k.isascii())), key=len, reverse=True))
+# English magnitudes in any case ("$250 Mn"); a bare letter only right after the digits ("$4.6m", "$15M")
+_MAG += "|(?i:" + "|".join(sorted((k for k in _MAGNITUDE if k.isascii()), key=len, reverse=True)) + r")\b|(?<=\d)[mMbB]\b"
+_ABBREVIATED = {"m": 1e6, "b": 1e9}
 
 
 def parse_number(s: str) -> float:
@@ -137,7 +140,9 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
         if not re.search(r"\d", num) and len(num) == 1 and num not in "十百千":  # 一亿 is fine, 三年 is not money
             pass
         try:
-            value = parse_number(num) * _MAGNITUDE.get(mag or "", 1)
+            if mag and mag.lower() in _ABBREVIATED and not cur_before:
+                continue  # "5m" with no currency before it is a length, not five million
+            value = parse_number(num) * (_MAGNITUDE.get((mag or "").lower()) or _ABBREVIATED.get((mag or "").lower(), 1))
         except ValueError:
             continue
         if cur_before or cur_after:

@@ -135,6 +135,7 @@ def _facts(doc):
      ("Bluefield Motor", "netProfit", 1_800_000_000_000, "KRW", "2024")),
     ("Northwind reported a 12.3 percent year-on-year decline in revenue in 2024.",  # a decline is negative growth
      ("Northwind", "revenueGrowth", -0.123, "ratio", "2024")),
+    ("Zentrix lost $49.8 million in 2024.", ("Zentrix", "netProfit", -49_800_000, "USD", "2024")),  # a loss as a verb
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))

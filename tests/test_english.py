@@ -136,6 +136,9 @@ def _facts(doc):
     ("Northwind reported a 12.3 percent year-on-year decline in revenue in 2024.",  # a decline is negative growth
      ("Northwind", "revenueGrowth", -0.123, "ratio", "2024")),
     ("Zentrix lost $49.8 million in 2024.", ("Zentrix", "netProfit", -49_800_000, "USD", "2024")),  # a loss as a verb
+    ("Northwind has a 31% market share.", ("Northwind", "marketShare", 0.31, "ratio", None)),  # the metric after
+    ("Trailing Zentrix in market share were Northwind (15.5%) and Bluefield (6.9%).",  # a share in brackets after a name
+     ("Bluefield", "marketShare", 0.069, "ratio", None)),
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))

@@ -148,7 +148,7 @@ class FactExtractor:
         self.each = tuple(onto.lexicon.get("each", ()))
         # "星河的42%", "星河以12%": the words that glue a name to its figure; "在星河…": a name after
         # a preposition is not what a figure is about; "遠低於": a figure given for comparison
-        self.glue = re.compile("(" + "|".join(map(re.escape, sorted(onto.lexicon.get("figure_glue", ()), key=len, reverse=True))) + r")?\s*")
+        self.glue = re.compile(r"\s*(" + "|".join(map(re.escape, sorted(onto.lexicon.get("figure_glue", ()), key=len, reverse=True))) + r")?\s*")
         self.preposition = word_regex(onto.lexicon.get("figure_preposition", ()))
         self.comparison = word_regex(onto.lexicon.get("comparison", ()))
         self.same_period = tuple(onto.lexicon.get("same_period", ()))
@@ -313,7 +313,7 @@ class FactExtractor:
     def _metric_for(self, text, ss, q: Quantity, wide: bool = False) -> tuple[str, int] | None:
         after = _AFTER.match(text, q.end, min(len(text), q.end + 30))
         if after and q.kind == "percent" and not q.times:
-            tail = text[after.end():after.end() + 8]
+            tail = text[after.end():after.end() + 24]  # room for an English metric ("market share")
             for w, m in self.metric_words.items():
                 if self.onto.metrics[m]["kind"] == "ratio" and (tail.startswith(w) or re.match(
                         rf"[^\s，,。；;、的]{{1,4}}{re.escape(w)}", tail)):

@@ -139,6 +139,8 @@ def _facts(doc):
     ("Northwind has a 31% market share.", ("Northwind", "marketShare", 0.31, "ratio", None)),  # the metric after
     ("Trailing Zentrix in market share were Northwind (15.5%) and Bluefield (6.9%).",  # a share in brackets after a name
      ("Bluefield", "marketShare", 0.069, "ratio", None)),
+    ("Northwind leads with a 31% market share, followed by Bluefield with a 22% share.",  # glued beats the clause subject
+     ("Bluefield", "marketShare", 0.22, "ratio", None)),
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))

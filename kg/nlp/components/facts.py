@@ -169,6 +169,12 @@ class FactExtractor:
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
 
+    def _glued(self, text, args, q: Quantity) -> Arg | None:
+        """An entity right before the number ("亞馬遜AWS的42.1%", "Bluefield with a 22% share") is its subject."""
+        glued = [a for a in args if a.end <= q.start and self.glue.fullmatch(text[a.end:q.start])
+                 and a.label in ("ORG", "PRODUCT")]
+        return glued[-1] if glued else None
+
     def _subject(self, text, args, ss, q: Quantity, anchor: int, prev_topic: Arg | None,
                  money: bool = False) -> Arg | None:
         """The entity a figure is about. ``money``: a company's figure (revenue, profit), so an
@@ -182,11 +188,9 @@ class FactExtractor:
         lines = [a for a in cands if any(text.startswith(w, a.end) for w in self.segments)]
         if lines and len(lines) < len(cands):
             cands = [a for a in cands if a not in lines]
-        # an entity right before the number ("亞馬遜AWS的42.1%") is its subject
-        glued = [a for a in args if a.end <= q.start and self.glue.fullmatch(text[a.end:q.start])
-                 and a.label in ("ORG", "PRODUCT")]
+        glued = self._glued(text, args, q)
         if glued:
-            return glued[-1]
+            return glued
         # "去年交付225萬輛的汽車製造商星河": the figure describes the organisation its clause leads to
         described = [a for a in args if a.start > q.end and a.label == "ORG"
                      and _RELATIVE.fullmatch(text, q.end, a.start)]
@@ -468,7 +472,7 @@ class FactExtractor:
                 if anchor < q.start and value > 0 and self.onto.metrics[metric]["kind"] == "money" and \
                         any(text.startswith(w, anchor) for w in self.loss_words):
                     value = -value  # "淨虧損1.5億元": a loss is a negative profit
-                subject = owners.get(i) or self._grammatical_subject(doc, sargs, q) or \
+                subject = owners.get(i) or self._glued(text, sargs, q) or self._grammatical_subject(doc, sargs, q) or \
                     self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic,
                                   money=self.onto.metrics[metric]["kind"] == "money")
                 if subject is None:

@@ -140,9 +140,10 @@ def find_quantities(text: str, currencies: dict[str, str], count_units: dict[str
         if not re.search(r"\d", num) and len(num) == 1 and num not in "十百千":  # 一亿 is fine, 三年 is not money
             pass
         try:
-            if mag and mag.lower() in _ABBREVIATED and not cur_before:
+            key = (mag or "").lower()
+            if key in _ABBREVIATED and not cur_before:
                 continue  # "5m" with no currency before it is a length, not five million
-            value = parse_number(num) * (_MAGNITUDE.get((mag or "").lower()) or _ABBREVIATED.get((mag or "").lower(), 1))
+            value = parse_number(num) * (_MAGNITUDE.get(key) or _ABBREVIATED.get(key, 1))
         except ValueError:
             continue
         if cur_before or cur_after:

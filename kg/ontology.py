@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -204,6 +204,16 @@ def _read_catalogue(onto: Ontology) -> None:
                 zh_hans=row.get("zh_hans", "") or (to_simplified(row.get("zh_hant", "")) if row.get("zh_hant") else ""),
                 aliases=tuple(a for a in (row.get("aliases") or "").split("|") if a),
                 parent=(row.get(parent_col) or "") if parent_col else "")
+    # a product is also named with its developer before it: 星河X1, 星河 X1, Northwind X1
+    for entry in list(onto.catalogue.values()):
+        maker = onto.catalogue.get(entry.parent) if entry.cls != "Organization" else None
+        if maker is None:
+            continue
+        own = {entry.zh_hant, entry.zh_hans, entry.en, *entry.aliases} - {""}
+        makers = {maker.zh_hant, maker.zh_hans, maker.en} - {""}
+        named = {m + sep + n for m in makers for n in own if not n.startswith(m)
+                 for sep in ((" ",) if (m + n).isascii() else ("", " "))}
+        onto.catalogue[entry.id] = replace(entry, aliases=entry.aliases + tuple(sorted(named - own)))
 
 
 @lru_cache(maxsize=4)

@@ -88,3 +88,16 @@ def test_link_english_document_takes_english_main_labels():
     ex = Linker().link(Extraction(Document(id="e", text="TSMC", lang="en"), mentions=[Mention("TSMC", 0, 4, "ORG")]))
     ent = ex.entities[(0, 4)]
     assert ent.label == dict(ent.labels)["en"] and ent.label.isascii()
+
+
+def test_a_catalogued_product_is_also_named_with_its_developer_before_it():
+    from kg.ontology import load_ontology
+    onto = load_ontology()
+    products = [e for e in onto.catalogue.values() if e.cls != "Organization" and e.parent in onto.catalogue]
+    assert products
+    for e in products:
+        maker = onto.catalogue[e.parent]
+        if maker.zh_hant and e.zh_hant and not e.zh_hant.startswith(maker.zh_hant):
+            assert maker.zh_hant + e.zh_hant in e.aliases, e.id
+        if maker.en and e.en and not e.en.startswith(maker.en):
+            assert f"{maker.en} {e.en}" in e.aliases, e.id

@@ -161,6 +161,26 @@ def test_english_valuation_is_no_funding(nlp_en):
     assert not {f for f in got if f[2] == 4_100_000_000}
 
 
+def test_english_figure_subject_named_after_it(nlp_en):
+    # invented names: the reporter of a reported clause, and the company the text names only later
+    got = _facts(nlp_en("First-quarter net income was $82.8 million, reversing a loss, Bluefield said."))
+    assert ("Bluefield", "netProfit", 82_800_000, "USD", "Q1") in got
+    assert not _facts(nlp_en("Revenue reached 116 billion yuan in 2024."))  # no organisation named: no subject
+    got = _facts(nlp_en("Revenue reached 116 billion yuan in 2024. The figure puts Zentrix ahead of its rivals."))
+    assert ("Zentrix", "revenue", 116_000_000_000, "CNY", "2024") in got
+    # a figure of the whole market is no company's, even when one is named later
+    got = _facts(nlp_en("Global shipments reached 300 million units in 2024. Zentrix led the market."))
+    assert not {f for f in got if f[2] == 300_000_000}
+
+
+def test_english_round_valuing_the_company_is_still_funding(nlp_en):
+    got = _facts(nlp_en("In May, Northwind raised $6.6bn in a round valuing the company at $157bn."))
+    assert ("Northwind", "fundingRaised", 6_600_000_000, "USD", None) in got
+    assert not {f for f in got if f[2] == 157_000_000_000}
+    assert ("Bluefield", "salesVolume", 35_900_000, "unit", "2024") in \
+        _facts(nlp_en("Bluefield shipped 35.9 million laptops in 2024."))  # laptops are counted units
+
+
 def test_english_change_named_after_the_figure():
     from kg.extract import Pipelines, extract_document
     from kg.records import Document

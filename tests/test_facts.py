@@ -24,6 +24,8 @@ def facts(doc):
     ("星河科技以48%的市場份額領先；其次極光科技佔比16.4%。", {("極光科技", "marketShare", 0.164, "ratio", None)}),
     # an amount with no currency right after a money metric: in the currency the text last named
     ("星河科技2024年營收12億美元，2025年營收為15億。", {("星河科技", "revenue", 1_500_000_000, "USD", "2025")}),
+    # "至於…": a topic marker, not a preposition that keeps the name from being the subject
+    ("至於星河科技2024年收入增長12.5%。", {("星河科技", "revenueGrowth", 0.125, "ratio", "2024")}),
 ])
 def test_facts_read(run_text, text, expected):
     from kg.normalise import same_length_convert

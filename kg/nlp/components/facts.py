@@ -141,6 +141,7 @@ class FactExtractor:
         self.cues = onto.cues
         self.series = onto.lexicon.get("series", ())
         self.pronouns = tuple(onto.lexicon.get("anaphor_org", ()))
+        self.speech = {w.lower() for w in onto.lexicon.get("speech", ()) if w.isascii()}  # "said": who reports
         self.segments = tuple(onto.lexicon.get("segment", ()))
         self.source_cues = tuple(onto.lexicon.get("source_cue", ()))
         self.sources = tuple(onto.lexicon.get("source_marker", ()))
@@ -165,9 +166,18 @@ class FactExtractor:
         self.standards = tuple(onto.lexicon.get("accounting_standard", ()))  # 會計準則: adjusted after 非
         self.non = tuple(onto.lexicon.get("non_prefix", ()))
         self.market_nouns = tuple(onto.lexicon.get("market_noun", ()))
+        self.market_scope = tuple(onto.lexicon.get("market_scope", ()))
+        self.topic_markers = tuple(onto.lexicon.get("topic_marker", ()))
         self.round_words = tuple(w for f in onto.frames_of("round") for w in f.words)
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
+
+    def _later_topic(self, text: str, orgs: list[Arg], ss: int, q: Quantity) -> Arg | None:
+        """Before the text has named any organisation: the first one it names after the figure, unless the
+        figure's clause speaks of a whole market (``全球出貨量``, ``industry sales``: a market's total)."""
+        if find_words(text, self.market_scope, _clause_start(text, ss, q.start), q.start):
+            return None
+        return next((a for a in orgs if a.start >= q.end), None)
 
     def _glued(self, text, args, q: Quantity) -> Arg | None:
         """An entity right before the number ("亞馬遜AWS的42.1%", "Bluefield with a 22% share") is its subject."""
@@ -203,19 +213,20 @@ class FactExtractor:
             return cands[0] if find_words(text, self.pronouns, cands[-1].end, anchor) else cands[-1]
         return prev_topic
 
-    @staticmethod
-    def _grammatical_subject(doc: Doc, args, q: Quantity) -> Arg | None:
+    def _grammatical_subject(self, doc: Doc, args, q: Quantity) -> Arg | None:
         """English: the organisation or product that is the grammatical subject of the verb a figure
         depends on (``Pegatron, an assembler of Apple's phones, reported a 12% decline``: Pegatron),
         or the possessor of that subject (``TSMC's revenue came in at``); a pronoun subject
         (``told Reuters it had raised``) passes to the verb above, a relative one (``X, which sold``) to
-        the noun its clause describes. None without a parse or a match."""
+        the noun its clause describes, a reported clause (``net income was …, X said``) to the one who
+        reports it. None without a parse or a match."""
         if not doc.has_annotation("DEP"):
             return None
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:
             return None
         named = [a for a in args if a.label in ("ORG", "PRODUCT")]
+        speech = self.speech
         for verb in [span.root, *span.root.ancestors]:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue
@@ -226,6 +237,8 @@ class FactExtractor:
                     if hit is not None:
                         return hit
                 if subj.pos_ != "PRON":
+                    if verb.dep_ in ("ccomp", "parataxis") and verb.head.lower_ in speech:
+                        break  # "net income was $82.8 million, Bluefield said": the one who reports it
                     return None
                 if verb.dep_ == "relcl":  # "Volkswagen, which sold …": the noun the clause describes
                     hit = next((a for a in named if a.start <= verb.head.idx < a.end), None)
@@ -279,7 +292,10 @@ class FactExtractor:
         """An ``other_measure`` word right after an amount, in its clause (``$61.5 billion post-money
         valuation``, ``30億美元估值``)."""
         found = find_words(text, self.other_measures, q.end, min(se, q.end + 24))
-        return bool(found) and found[0][0] - q.end <= 14 and not _CLAUSE.search(text, q.end, found[0][0])
+        if not found or found[0][0] - q.end > 14 or _CLAUSE.search(text, q.end, found[0][0]):
+            return False
+        # "raised $6.6bn in a round valuing the company at …": a preposition between opens another phrase
+        return self.preposition is None or not self.preposition.search(text, q.end, found[0][0])
 
     def _trailing_change(self, text: str, q: Quantity, se: int) -> str:
         """The English change words right after a percentage (``12.3 percent year-on-year decline``,
@@ -296,6 +312,8 @@ class FactExtractor:
 
     def _after_preposition(self, text: str, a: Arg, ss: int) -> bool:
         before = text[max(ss, a.start - 3):a.start]
+        if before.rstrip().endswith(self.topic_markers):
+            return False  # "至於星河…": what the clause is about, not a place or a party
         return self.preposition is not None and any(m.end() == len(before) for m in self.preposition.finditer(before))
 
     def _invests(self, text: str, a: Arg) -> bool:
@@ -409,6 +427,10 @@ class FactExtractor:
         last_part: str | None = None  # the part of a year the text last named ("2024年同期": that part of 2024)
         args = sorted(args, key=lambda a: a.start)
         starts = [a.start for a in args]
+        # "Revenue reached … . The company delivered …, setting X on track": before any organisation is
+        # named, a figure without a subject of its own is of the first one a later sentence names (one
+        # named later in the figure's own sentence is more often a share of the market it totals)
+        orgs = [a for a in args if a.label == "ORG" and not self._is_source(text, a) and not self._invests(text, a)]
         for ss, se in sentence_spans(text):
             # the names of this sentence (by bisection: each sentence costs its own length, not the text's)
             sargs = [a for a in args[bisect_left(starts, ss):bisect_left(starts, se)] if a.end <= se]
@@ -473,7 +495,7 @@ class FactExtractor:
                         any(text.startswith(w, anchor) for w in self.loss_words):
                     value = -value  # "淨虧損1.5億元": a loss is a negative profit
                 subject = owners.get(i) or self._glued(text, sargs, q) or self._grammatical_subject(doc, sargs, q) or \
-                    self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic,
+                    self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic or self._later_topic(text, orgs, ss, q),
                                   money=self.onto.metrics[metric]["kind"] == "money")
                 if subject is None:
                     continue

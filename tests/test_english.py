@@ -72,19 +72,25 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     # an infinitive takes the subject of the verb it completes, in the passive too
     ("Bluefield Labs agreed to be acquired by Northwind Group.", ("Northwind Group", "acquired", "Bluefield Labs")),
     # a relational noun that includes a list; with no possessor, the organisation named before
-    ("Mistral AI raised new money. Other investors include Salesforce and Nvidia.", ("Nvidia", "investedIn", "Mistral AI")),
+    ("Bluefield AI raised new money. Other investors include Northwind and Zentrix.", ("Zentrix", "investedIn", "Bluefield AI")),
     # a participle takes the subject of the clause it hangs on
-    ("Backed by Tencent and Alibaba, Moonshot raised more money.", ("Tencent", "investedIn", "Moonshot")),
-    ("Mistral grew fast, competing with OpenAI.", ("Mistral", "competitorOf", "OpenAI")),
+    ("Backed by Northwind and Zentrix, Bluefield Labs raised more money.", ("Northwind", "investedIn", "Bluefield Labs")),
+    ("Bluefield grew fast, competing with Zentrix.", ("Bluefield", "competitorOf", "Zentrix")),
     # the leader of a round invested in the company that raised it
-    ("Mistral raised new money in 2024, led by General Catalyst.", ("General Catalyst", "investedIn", "Mistral")),
-    ("Boston-Power raised new money. The Series D round was led by Foundation Asset Management.",
-     ("Foundation Asset Management", "investedIn", "Boston-Power")),
+    ("Bluefield Labs raised new money in 2024, led by Northwind Capital.", ("Northwind Capital", "investedIn", "Bluefield Labs")),
+    ("Zentrix Power raised new money. Its Series C funding round was led by Northwind Capital.",
+     ("Northwind Capital", "investedIn", "Zentrix Power")),
     # a relational noun in apposition, the other name in its of-phrase
     ("Wistron, a key supplier of Dell, grew.", ("Dell", "suppliedBy", "Wistron")),
     ("Foxconn, a primary partner of Apple, will expand in India.", ("Foxconn", "partnerOf", "Apple")),
     # companies that form a company invested in it; "companies including A, B and C" are A, B and C
-    ("Japanese companies including Toyota, Sony and SoftBank have formed the chipmaker Rapidus.", ("Sony", "investedIn", "Rapidus")),
+    ("Companies including Northwind, Zentrix and Bluefield have formed the chipmaker Orbital Silicon.",
+     ("Zentrix", "investedIn", "Orbital Silicon")),
+    # a joint action of coordinated names relates each pair of them
+    ("Northwind and Bluefield announced a partnership on Monday.", ("Northwind", "partnerOf", "Bluefield")),
+    ("Zentrix, Northwind and Bluefield will collaborate on chips.", ("Northwind", "partnerOf", "Bluefield")),
+    ("The deal expands a joint venture between Zentrix and Bluefield.", ("Zentrix", "partnerOf", "Bluefield")),
+    ("Northwind and Zentrix compete fiercely in Europe.", ("Northwind", "competitorOf", "Zentrix")),
     ("Xiaomi overtook Apple to become the second-largest smartphone maker.", ("Xiaomi", "outperforms", "Apple")),
 ])
 def test_english_dependency_and_place_readers(nlp_en, text, expected):

@@ -50,6 +50,8 @@ class EnglishReader:
             if f.left == "object":
                 owned.setdefault(f.property, f)
         self.owned = list(owned.values())
+        # "A and B announced a partnership", "A, B and C compete": a joint action of coordinated names
+        self.joint = {w.lower(): f for f in self.onto.frames_of("joint") for w in f.words if w.isascii()}
         self.round_words = {w.lower() for w in self.onto.lexicon.get("funding_round", ()) if w.isascii()}
         self.lead_frame = next((f for f in self.onto.frames_of("dep") if f.property == "investedIn"), None)
         heads = sorted(self.onto.lexicon.get("en_org_head", ()), key=len, reverse=True)
@@ -236,6 +238,30 @@ class EnglishReader:
             sent = self._sentence_of(sents, sent_starts, t)
             self._emit(out, leaders, frame.property, raised, frame, sent, "kg.dep.v1")
 
+    def _joint(self, doc: Doc, args: list[Arg], sents, out) -> None:
+        """``A and B announced a partnership``, ``A, B and C will collaborate``, ``a joint venture between A
+        and B``: a joint action (the ``joint`` frames: a verb, or the object noun of a verb) whose subject, or
+        whose between-phrase, coordinates two names or more relates each pair of them, once."""
+        starts = [a.start for a in args]
+        sent_starts = [s for s, _ in sents]
+        for t in doc:
+            frame, groups = None, []
+            if t.pos_ in ("VERB", "AUX"):
+                frame = self.joint.get(t.lemma_.lower()) or next(
+                    (self.joint[c.lemma_.lower()] for c in t.children
+                     if c.dep_ in ("dobj", "attr") and c.lemma_.lower() in self.joint), None)
+                groups = [c for c in t.children if c.dep_ == "nsubj" and c.conjuncts]
+            elif t.pos_ == "NOUN" and t.lemma_.lower() in self.joint:
+                frame = self.joint[t.lemma_.lower()]
+                groups = [g for p in t.children if p.dep_ == "prep" and p.lower_ == "between"
+                          for g in p.children if g.dep_ == "pobj" and g.conjuncts]
+            if frame is None or not groups:
+                continue
+            named = sorted({a for g in groups for a in self._arg_of(args, starts, g)}, key=lambda a: a.start)
+            sent = self._sentence_of(sents, sent_starts, t)
+            for i, a in enumerate(named):
+                self._emit(out, [a], frame.property, named[i + 1:], frame, sent, "kg.dep.v1")
+
     def _places(self, text: str, args: list[Arg], sents, out) -> None:
         starts = [a.start for a in args]
         for ss, se in sents:
@@ -295,6 +321,7 @@ class EnglishReader:
         self._listed(doc, args, sents, out)
         self._led_rounds(doc, args, sents, out)
         self._appositions(doc, args, sents, out)
+        self._joint(doc, args, sents, out)
         add_candidates(doc, out)
         return doc
 

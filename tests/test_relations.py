@@ -101,6 +101,10 @@ def s(text):
     ("拼多多董事長兼聯席CEO陳磊表示，需求穩定。", {("陳磊", "chairmanOf", "拼多多"), ("陳磊", "ceoOf", "拼多多")}),
     ("星河科技公布財報。期內交付新車一萬輛。出貨量創新高。創辦人兼CEO周明遠表示，將擴產。",
      {("周明遠", "founderOf", "星河科技"), ("周明遠", "ceoOf", "星河科技")}),
+    # titles of Japanese and Korean firms, of banks and institutes, and chief officers
+    ("極光科技社長周明遠表示，將擴產。", {("周明遠", "presidentOf", "極光科技")}),
+    ("天穹集團會長周明遠出席。", {("周明遠", "chairmanOf", "天穹集團")}),
+    ("星河科技法務長周明遠表示，將提告。", {("周明遠", "executiveOf", "星河科技")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

@@ -105,6 +105,9 @@ def s(text):
     ("極光科技社長周明遠表示，將擴產。", {("周明遠", "presidentOf", "極光科技")}),
     ("天穹集團會長周明遠出席。", {("周明遠", "chairmanOf", "天穹集團")}),
     ("星河科技法務長周明遠表示，將提告。", {("周明遠", "executiveOf", "星河科技")}),
+    # a copula before a relative clause: its subject is the verb's object
+    ("該公司表示，Nova X9是星河科技在去年推出的旗艦手機。", {("Nova X9", "developedBy", "星河科技")}),
+    ("星河科技是極光集團投資的。", {("極光集團", "investedIn", "星河科技")}),
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

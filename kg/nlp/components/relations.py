@@ -127,6 +127,14 @@ def verb_args(ctx: FrameContext, text: str, sent: Sentence, prev: list[Sentence]
             rights = ctx.side(sent, prev, u, prop, right_side, text, group=True)
             if rights:
                 break
+        if not rights and text.startswith("的", te) and ctx.copula_re is not None:
+            # "X9晶片是星河科技推出的", "X9是星河在去年推出的一款晶片": the copula's subject is the verb's object
+            for u in reversed([u for u in sent.units if cs <= u.start and u.end <= group_start]):
+                gap = text[u.end:group_start]
+                m = ctx.copula_re.search(gap)
+                if m and m.end() == len(gap.rstrip()) and ctx.describes(gap[:m.start()]):
+                    rights = ctx.side(sent, prev, u, prop, right_side, text, group=True)
+                    break
         if not rights and prop in ctx.onto.symmetric and text[cs:group_start].rstrip().endswith(ctx.comitative_only):
             # "北辰5…，將與極光X2正面競爭": the other side is what the sentence is about
             for u in sent.units:

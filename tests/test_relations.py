@@ -108,6 +108,7 @@ def s(text):
     # a copula before a relative clause: its subject is the verb's object
     ("該公司表示，Nova X9是星河科技在去年推出的旗艦手機。", {("Nova X9", "developedBy", "星河科技")}),
     ("星河科技是極光集團投資的。", {("極光集團", "investedIn", "星河科技")}),
+    ("星河電子新旗艦手機Nova S4本月底起開售。", {("Nova S4", "developedBy", "星河電子")}),  # 新, 旗艦: modifiers
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

@@ -147,6 +147,16 @@ def _facts(doc):
      ("Bluefield", "marketShare", 0.069, "ratio", None)),
     ("Northwind leads with a 31% market share, followed by Bluefield with a 22% share.",  # glued beats the clause subject
      ("Bluefield", "marketShare", 0.22, "ratio", None)),
+    # a round after the amount, its owner glued to the amount by a possessive
+    ("Zentrix Labs' $23 million Series C round was led by Northwind.",
+     ("Zentrix Labs", "fundingRaised", 23_000_000, "USD", None)),
+    ("Bluefield announced a $30 million seed round in January 2024.",
+     ("Bluefield", "fundingRaised", 30_000_000, "USD", "2024-01")),
+    # the change before the figure, the metric in the in-phrase after it
+    ("Zentrix reported an increase of 32 percent in revenues in 2024.", ("Zentrix", "revenueGrowth", 0.32, "ratio", "2024")),
+    ("Zentrix posted a 38 per cent jump in third quarter net profit.", ("Zentrix", "netProfitGrowth", 0.38, "ratio", "Q3")),
+    ("Zentrix smartphone shipments plunge 31 percent in 2024.", ("Zentrix", "salesGrowth", -0.31, "ratio", "2024")),
+    ("Zentrix sold 552,076 NEVs in the first quarter.", ("Zentrix", "salesVolume", 552_076, "vehicle", "Q1")),
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))

@@ -39,6 +39,8 @@ def _clause_start(text: str, ss: int, at: int) -> int:
     return start
 
 
+_EN_ROUND = re.compile(r"(?:[-\s]*(?:Series|series)\s+[A-H]\d?\+?|[-\s]*(?:seed|pre-seed|pre-IPO|pre-Series|growth|"
+                       r"strategic|venture|equity|funding|financing|investment)\b)*[-\s]*(round|financing|funding)\b")
 _IN_METRIC = re.compile(r"\s*in\s+((?:[A-Za-z0-9-]+\s+){0,2}[A-Za-z])")  # an English amount "in" its metric
 _RELATIVE = re.compile(r"[^，,。；;：:、()（）的]{0,8}的[^，,。；;：:、()（）的]{0,12}")  # …的 (descriptor) NAME
 # after a share: the rest of a list of shares and a qualifier ("35%和 7% 左右的"), before the metric word
@@ -310,6 +312,24 @@ class FactExtractor:
             return ""
         return window[:max(m[1] for m in found)]
 
+    def _change_then_metric(self, text: str, ss: int, q: Quantity) -> tuple[tuple[str, int] | None, str]:
+        """English: a change word just before a percentage (``an increase of 32 percent``) and a metric word
+        in the in-phrase after it (``in revenues``): (metric, its start), and the change words; else (None, "")."""
+        if q.kind != "percent" or _CJK.search(text, max(ss, q.start - 3), q.start):
+            return None, ""
+        head = text[max(ss, q.start - 24):q.start]
+        cues = [m for k in ("growth", "decline") for m in find_words(head, self.cues[k]) if not _CJK.search(m[2])]
+        if not cues or len(head) - max(m[1] for m in cues) > 6:
+            return None, ""
+        tail = _IN_METRIC.match(text, q.end, min(len(text), q.end + 40))
+        if not tail:
+            return None, ""
+        for k in [tail.start(1)] + [tail.start(1) + m.end() for m in re.finditer(r"[A-Za-z0-9-]+\s+", tail.group(1))][:2]:
+            for w, m in self.metric_words.items():
+                if self.onto.metrics[m]["kind"] in ("money", "count") and re.match(rf"{re.escape(w)}\b", text[k:k + len(w) + 1]):
+                    return (m, k), head[min(m_[0] for m_ in cues):]
+        return None, ""
+
     def _after_preposition(self, text: str, a: Arg, ss: int) -> bool:
         before = text[max(ss, a.start - 3):a.start]
         if before.rstrip().endswith(self.topic_markers):
@@ -365,6 +385,10 @@ class FactExtractor:
             for w, m in self.metric_words.items():
                 if text.startswith(w, k) and self.onto.metrics[m]["kind"] == "money":
                     return m, k
+            # "a $30 million seed round", "Grab's US$2.5b Series G round": an English round after the amount
+            rnd = _EN_ROUND.match(text, q.end, min(len(text), q.end + 40))
+            if rnd and "fundingRaised" in self.onto.metrics:
+                return "fundingRaised", rnd.start(1)
         if not found and not wide and lo > ss:
             # "營收2476億元，同比微增2%": a clause of growth words continues the metric before it
             head = text[lo:q.start]
@@ -456,9 +480,12 @@ class FactExtractor:
                 trailing = self._trailing_change(text, q, se)
                 if trailing and (mk is None or mk[1] < q.start - MAX_METRIC_GAP // 2):
                     # "an 11.4% increase in revenue": English names the change, then the metric, after the figure
-                    after = find_words(text, tuple(self.metric_words), q.end, q.end + len(trailing) + 20)
+                    after = find_words(text, tuple(self.metric_words), q.end, q.end + len(trailing) + 32)
                     mk = (self.metric_words[after[0][2]], after[0][0]) if after else \
                         (mk or self._metric_for(text, ss, q, wide=True) or sentence_metric)
+                if mk is None and not trailing:
+                    # "an increase of 32 percent in revenues": the change before the figure, the metric after "in"
+                    mk, trailing = self._change_then_metric(text, ss, q)
                 if i in listed:  # "營收、EBITDA與稅後純益分別為A、B與C": the metric at the value's place
                     if listed[i] is None:
                         continue

@@ -157,6 +157,10 @@ def _facts(doc):
     ("Zentrix posted a 38 per cent jump in third quarter net profit.", ("Zentrix", "netProfitGrowth", 0.38, "ratio", "Q3")),
     ("Zentrix smartphone shipments plunge 31 percent in 2024.", ("Zentrix", "salesGrowth", -0.31, "ratio", "2024")),
     ("Zentrix sold 552,076 NEVs in the first quarter.", ("Zentrix", "salesVolume", 552_076, "vehicle", "Q1")),
+    # money an investor puts in a company is what the company raised
+    ("Northwind invested $1.61 billion in Zentrix Motors in 2023.",
+     ("Zentrix Motors", "fundingRaised", 1_610_000_000, "USD", "2023")),
+    ("Bluefield led, followed by Zentrix with USD 2.21 billion in revenue.", ("Zentrix", "revenue", 2_210_000_000, "USD", None)),
 ])
 def test_english_facts_as_english_news_writes_them(nlp_en, text, expected):
     assert expected in _facts(nlp_en(text))

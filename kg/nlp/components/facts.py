@@ -170,6 +170,7 @@ class FactExtractor:
         self.market_nouns = tuple(onto.lexicon.get("market_noun", ()))
         self.market_scope = tuple(onto.lexicon.get("market_scope", ()))
         self.topic_markers = tuple(onto.lexicon.get("topic_marker", ()))
+        self.invest_verbs = tuple(w for w in onto.lexicon.get("invest_verb", ()) if w.isascii())
         self.round_words = tuple(w for f in onto.frames_of("round") for w in f.words)
         if not Doc.has_extension("kg_facts"):
             Doc.set_extension("kg_facts", default=None)
@@ -311,6 +312,18 @@ class FactExtractor:
         if not found or min(m[0] for m in found) > 12:
             return ""
         return window[:max(m[1] for m in found)]
+
+    def _invested_in(self, text: str, args, ss: int, q: Quantity) -> Arg | None:
+        """``X invested $1.61 billion in Y``: an amount an invest verb (``invest_verb``) puts "in" a named
+        organisation is what that organisation raised (the guide); the organisation, else None."""
+        if q.kind != "money" or "fundingRaised" not in self.onto.metrics or not self.invest_verbs:
+            return None
+        if not find_words(text, self.invest_verbs, max(_clause_start(text, ss, q.start), q.start - 24), q.start):
+            return None
+        into = re.match(r"\s*(?:in|into)\s+(?:the\s+)?", text[q.end:q.end + 12])
+        if not into:
+            return None
+        return next((a for a in args if a.start == q.end + into.end() and a.label == "ORG"), None)
 
     def _change_then_metric(self, text: str, ss: int, q: Quantity) -> tuple[tuple[str, int] | None, str]:
         """English: a change word just before a percentage (``an increase of 32 percent``) and a metric word
@@ -486,6 +499,9 @@ class FactExtractor:
                 if mk is None and not trailing:
                     # "an increase of 32 percent in revenues": the change before the figure, the metric after "in"
                     mk, trailing = self._change_then_metric(text, ss, q)
+                receiver = self._invested_in(text, sargs, ss, q)
+                if receiver is not None:
+                    mk = ("fundingRaised", q.start)  # "Stellantis invested $1.61 billion in Leapmotor": what Leapmotor raised
                 if i in listed:  # "營收、EBITDA與稅後純益分別為A、B與C": the metric at the value's place
                     if listed[i] is None:
                         continue
@@ -521,7 +537,7 @@ class FactExtractor:
                 if anchor < q.start and value > 0 and self.onto.metrics[metric]["kind"] == "money" and \
                         any(text.startswith(w, anchor) for w in self.loss_words):
                     value = -value  # "淨虧損1.5億元": a loss is a negative profit
-                subject = owners.get(i) or self._glued(text, sargs, q) or self._grammatical_subject(doc, sargs, q) or \
+                subject = receiver or owners.get(i) or self._glued(text, sargs, q) or self._grammatical_subject(doc, sargs, q) or \
                     self._subject(text, sargs, ss, q, min(anchor, q.start), prev_topic or self._later_topic(text, orgs, ss, q),
                                   money=self.onto.metrics[metric]["kind"] == "money")
                 if subject is None:

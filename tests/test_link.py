@@ -60,7 +60,8 @@ def test_link_a_bracketed_gloss_mention_joins_its_entity():
     from kg.records import Document
 
     text = "星河科技（Galaxy Tech）完成融資。"
-    ex = Linker().link(extract_document(Document(id="g", text=text), Pipelines(ner=None)))
+    # the rules' mentions as they stand (the trained nameness check, not what this tests, doubts "Galaxy Tech")
+    ex = Linker().link(extract_document(Document(id="g", text=text), Pipelines(ner=None, nameness=None)))
     iris = {text[a:b]: e.iri for (a, b), e in ex.entities.items()}
     assert iris["Galaxy Tech"] == iris["星河科技"]
     assert any("gloss" in m for m in ex.merges)

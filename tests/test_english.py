@@ -75,7 +75,7 @@ def test_english_sentences_end_after_a_capitalised_word(nlp_en):
     ("Bluefield AI raised new money. Other investors include Northwind and Zentrix.", ("Zentrix", "investedIn", "Bluefield AI")),
     # a participle takes the subject of the clause it hangs on
     ("Backed by Northwind and Zentrix, Bluefield Labs raised more money.", ("Northwind", "investedIn", "Bluefield Labs")),
-    ("Bluefield grew fast, competing with Zentrix.", ("Bluefield", "competitorOf", "Zentrix")),
+    ("Bluefield Labs grew fast, competing with Zentrix.", ("Bluefield Labs", "competitorOf", "Zentrix")),
     # the leader of a round invested in the company that raised it
     ("Bluefield Labs raised new money in 2024, led by Northwind Capital.", ("Northwind Capital", "investedIn", "Bluefield Labs")),
     ("Zentrix Power raised new money. Its Series C funding round was led by Northwind Capital.",
@@ -145,8 +145,8 @@ def _facts(doc):
     ("Northwind has a 31% market share.", ("Northwind", "marketShare", 0.31, "ratio", None)),  # the metric after
     ("Trailing Zentrix in market share were Northwind (15.5%) and Bluefield (6.9%).",  # a share in brackets after a name
      ("Bluefield", "marketShare", 0.069, "ratio", None)),
-    ("Northwind leads with a 31% market share, followed by Bluefield with a 22% share.",  # glued beats the clause subject
-     ("Bluefield", "marketShare", 0.22, "ratio", None)),
+    ("Northwind leads with a 31% market share, followed by Bluefield Labs with a 22% share.",  # glued beats the clause subject
+     ("Bluefield Labs", "marketShare", 0.22, "ratio", None)),
     # a round after the amount, its owner glued to the amount by a possessive
     ("Zentrix Labs' $23 million Series C round was led by Northwind.",
      ("Zentrix Labs", "fundingRaised", 23_000_000, "USD", None)),
@@ -197,8 +197,8 @@ def test_english_round_valuing_the_company_is_still_funding(nlp_en):
     got = _facts(nlp_en("In May, Northwind raised $6.6bn in a round valuing the company at $157bn."))
     assert ("Northwind", "fundingRaised", 6_600_000_000, "USD", None) in got
     assert not {f for f in got if f[2] == 157_000_000_000}
-    assert ("Bluefield", "salesVolume", 35_900_000, "unit", "2024") in \
-        _facts(nlp_en("Bluefield shipped 35.9 million laptops in 2024."))  # laptops are counted units
+    assert ("Bluefield Labs", "salesVolume", 35_900_000, "unit", "2024") in \
+        _facts(nlp_en("Bluefield Labs shipped 35.9 million laptops in 2024."))  # laptops are counted units
 
 
 def test_english_change_named_after_the_figure():

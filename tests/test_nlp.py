@@ -186,6 +186,21 @@ def test_every_candidate_carries_its_extractor_and_merge_keeps_one_record_a_rela
         ("周明遠", "chairmanOf", "星河科技"), ("周明遠", "ceoOf", "星河科技")}
 
 
+def test_merge_drops_the_models_reading_of_a_pair_the_rules_read_the_other_way():
+    from kg.nlp import make_nlp
+    from kg.nlp.components.frames import FoundRelation
+    from kg.nlp.text import Arg
+
+    nlp = make_nlp("zh", ner=None)
+    doc = nlp.make_doc("星河科技持有極光集團三成股權。")
+    a, b = Arg(0, 4, "星河科技", "ORG", "Organization"), Arg(6, 10, "極光集團", "ORG", "Organization")
+    doc._.kg_candidates = [FoundRelation(a, "investedIn", b, 0.8, (0, 15), "kg.verb.v1"),
+                           FoundRelation(b, "investedIn", a, 0.9, (0, 15), "kg.model.pairs.v1"),
+                           FoundRelation(b, "partnerOf", a, 0.9, (0, 15), "kg.model.pairs.v1")]
+    got = {(r.subject.text, r.predicate, r.object.text) for r in nlp.get_pipe("kg_merge")(doc)._.kg_relations}
+    assert ("星河科技", "investedIn", "極光集團") in got and ("極光集團", "investedIn", "星河科技") not in got
+
+
 @pytest.mark.parametrize("text,span,expected", [
     ("星河雲利潤增長三成", (0, 4), "星河雲"),          # the span's last character begins a metric word (利潤)
     ("星河互動娛樂事業群推出新遊戲", (0, 6), "星河互動娛樂事業群"),  # a unit word after it closes the name

@@ -109,6 +109,7 @@ def s(text):
     ("該公司表示，Nova X9是星河科技在去年推出的旗艦手機。", {("Nova X9", "developedBy", "星河科技")}),
     ("星河科技是極光集團投資的。", {("極光集團", "investedIn", "星河科技")}),
     ("星河電子新旗艦手機Nova S4本月底起開售。", {("Nova S4", "developedBy", "星河電子")}),  # 新, 旗艦: modifiers
+    ("星河科技持有極光集團三成股權。", {("星河科技", "investedIn", "極光集團")}),  # a holder of shares invested
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

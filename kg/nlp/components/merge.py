@@ -6,8 +6,8 @@ reader (``kg_en_relations``) and the trained pair proposer (``kg_pairs``, ``kg.m
 This component only merges them:
 
 * one record per (subject, predicate, object): among the rule readers the surest; the trained
-  proposer's record only where no rule reader related the pair (``model: add``; ``all`` keeps it
-  beside theirs, for measuring the model alone);
+  proposer's record only where no rule reader related the pair by that predicate, either way round
+  (``model: add``; ``all`` keeps it beside theirs, for measuring the model alone);
 * calibrated: each record's confidence becomes the precision its extractor was measured to have
   for its predicate on annotated news (``kg/models/calibration.json``, written by ``kg eval
   calibrate``; the extractor's overall precision where the predicate was seldom seen), blended
@@ -91,7 +91,8 @@ class RelationMerge:
         for r in proposed:
             k = relation_key(r)
             back = (r.object.start, r.object.end, r.predicate, r.subject.start, r.subject.end)
-            if k in seen or (r.predicate in self.symmetric and back in seen and self.model == "add"):
+            # a rule reader that read the pair the other way round has read its direction: the model's is dropped
+            if k in seen or (back in seen and self.model == "add"):
                 continue
             seen.add(k)
             merged.append(r)

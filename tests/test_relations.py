@@ -110,6 +110,7 @@ def s(text):
     ("星河科技是極光集團投資的。", {("極光集團", "investedIn", "星河科技")}),
     ("星河電子新旗艦手機Nova S4本月底起開售。", {("Nova S4", "developedBy", "星河電子")}),  # 新, 旗艦: modifiers
     ("星河科技持有極光集團三成股權。", {("星河科技", "investedIn", "極光集團")}),  # a holder of shares invested
+    ("極光科技的天使投資機構天穹資本表示看好。", {("天穹資本", "investedIn", "極光科技")}),  # an investor noun, not the verb
 ])
 def test_relations_frames(run_text, text, expected):
     got = rels(run_text(text))

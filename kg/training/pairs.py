@@ -269,7 +269,7 @@ def train_nameness(root: Path = Path("eval/news"), out: Path = Path("kg/models/n
 def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/pairs_zh"), *, seed: int = 0,
                     epochs: int = 12, ner="default", nameness="default", lang: str = "zh",
                     corpora: tuple[str, ...] = (), corpus_weight: float = 0.3,
-                    data_dir: Path = Path("../shared/data"), out_of_fold: bool | None = None) -> dict:
+                    data_dir: Path = Path("../shared/data"), out_of_fold: bool = True) -> dict:
     """Train on ``root/train``, choose thresholds on ``root/dev`` and on train's out-of-fold scores
     (``out_of_fold``: five folds by site; by default), write the model to ``out``.
 
@@ -293,7 +293,6 @@ def train_relations(root: Path = Path("eval/news"), out: Path = Path("kg/models/
                         weights=[1.0] * len(train) + [corpus_weight] * len(extra))
     model.words, model.tagged, model.deps = lang != "zh", lang == "zh", lang != "zh"
     model.max_gap = MAX_GAP if lang == "zh" else MAX_GAP_LATIN
-    out_of_fold = True if out_of_fold is None else out_of_fold
     oof = _out_of_fold(train, _site_folds(root, {e[3] for e in train}), predicates, epochs=epochs, seed=seed) \
         if out_of_fold else []
     model.thresholds = _thresholds(model, dev, oof, MIN_PRECISION["zh" if lang == "zh" else "en"])

@@ -180,7 +180,8 @@ class FactExtractor:
         figure's clause speaks of a whole market (``全球出貨量``, ``industry sales``: a market's total)."""
         if find_words(text, self.market_scope, _clause_start(text, ss, q.start), q.start):
             return None
-        return next((a for a in orgs if a.start >= q.end), None)
+        i = bisect_left(orgs, q.end, key=lambda a: a.start)  # orgs are sorted by start
+        return orgs[i] if i < len(orgs) else None
 
     def _glued(self, text, args, q: Quantity) -> Arg | None:
         """An entity right before the number ("亞馬遜AWS的42.1%", "Bluefield with a 22% share") is its subject."""
@@ -201,9 +202,7 @@ class FactExtractor:
         lines = [a for a in cands if any(text.startswith(w, a.end) for w in self.segments)]
         if lines and len(lines) < len(cands):
             cands = [a for a in cands if a not in lines]
-        glued = self._glued(text, args, q)
-        if glued:
-            return glued
+        # (a name glued to the figure was tried before: __call__ asks _glued first)
         # "去年交付225萬輛的汽車製造商星河": the figure describes the organisation its clause leads to
         described = [a for a in args if a.start > q.end and a.label == "ORG"
                      and _RELATIVE.fullmatch(text, q.end, a.start)]
@@ -229,7 +228,6 @@ class FactExtractor:
         if span is None:
             return None
         named = [a for a in args if a.label in ("ORG", "PRODUCT")]
-        speech = self.speech
         for verb in [span.root, *span.root.ancestors]:
             if verb.pos_ not in ("VERB", "AUX"):
                 continue
@@ -240,7 +238,7 @@ class FactExtractor:
                     if hit is not None:
                         return hit
                 if subj.pos_ != "PRON":
-                    if verb.dep_ in ("ccomp", "parataxis") and verb.head.lower_ in speech:
+                    if verb.dep_ in ("ccomp", "parataxis") and verb.head.lower_ in self.speech:
                         break  # "net income was $82.8 million, Bluefield said": the one who reports it
                     return None
                 if verb.dep_ == "relcl":  # "Volkswagen, which sold …": the noun the clause describes
@@ -334,14 +332,21 @@ class FactExtractor:
         cues = [m for k in ("growth", "decline") for m in find_words(head, self.cues[k]) if not _CJK.search(m[2])]
         if not cues or len(head) - max(m[1] for m in cues) > 6:
             return None, ""
+        found = self._in_phrase_metric(text, q, ("money", "count"))
+        return (found, head[min(m[0] for m in cues):]) if found else (None, "")
+
+    def _in_phrase_metric(self, text: str, q: Quantity, kinds: tuple[str, ...]) -> tuple[str, int] | None:
+        """English: a metric word of one of ``kinds`` in the in-phrase right after a figure, at most two
+        words in (``$44m in sales``, ``32 percent in third quarter net profit``): (metric, its start)."""
         tail = _IN_METRIC.match(text, q.end, min(len(text), q.end + 40))
         if not tail:
-            return None, ""
-        for k in [tail.start(1)] + [tail.start(1) + m.end() for m in re.finditer(r"[A-Za-z0-9-]+\s+", tail.group(1))][:2]:
+            return None
+        words = [tail.start(1) + m.end() for m in re.finditer(r"[A-Za-z0-9-]+\s+", tail.group(1))]
+        for k in [tail.start(1)] + words[:2]:
             for w, m in self.metric_words.items():
-                if self.onto.metrics[m]["kind"] in ("money", "count") and re.match(rf"{re.escape(w)}\b", text[k:k + len(w) + 1]):
-                    return (m, k), head[min(m_[0] for m_ in cues):]
-        return None, ""
+                if self.onto.metrics[m]["kind"] in kinds and re.match(rf"{re.escape(w)}\b", text[k:k + len(w) + 1]):
+                    return m, k
+        return None
 
     def _after_preposition(self, text: str, a: Arg, ss: int) -> bool:
         before = text[max(ss, a.start - 3):a.start]
@@ -378,13 +383,9 @@ class FactExtractor:
                 if self.onto.metrics[m]["kind"] == q.kind and text.startswith(w, q.end + 1):
                     return m, q.end
         if q.kind == "money":  # "generated $44m in sales", "USD 198.9 billion in preliminary revenue"
-            tail = _IN_METRIC.match(text, q.end, min(len(text), q.end + 40))
-            if tail:
-                words = [tail.start(1) + m.end() for m in re.finditer(r"[A-Za-z0-9-]+\s+", tail.group(1))]
-                for k in [tail.start(1)] + words[:2]:
-                    for w, m in self.metric_words.items():
-                        if self.onto.metrics[m]["kind"] == "money" and re.match(rf"{re.escape(w)}\b", text[k:k + len(w) + 1]):
-                            return m, k
+            found_in = self._in_phrase_metric(text, q, ("money",))
+            if found_in:
+                return found_in
         lo = max(ss, q.start - MAX_METRIC_GAP)
         if not wide:  # the metric word of a number stands in its own clause
             cut = [m.end() for m in _CLAUSE.finditer(text, lo, q.start) if not (text[m.start() - 1:m.start()].isdigit() and text[m.end():m.end() + 1].isdigit())]
